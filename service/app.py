@@ -1,0 +1,38 @@
+"""``create_app(settings)``: the only place the Litestar application is assembled."""
+
+from __future__ import annotations
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from litestar import Litestar
+from litestar.datastructures import State
+
+from service.db.config import build_sqlalchemy_config
+from service.domain.controllers import CONTROLLERS
+from service.errors import EXCEPTION_HANDLERS
+from service.kit.catalogue import get_catalogue
+from service.lib.geography import load_geography
+from service.logging import RequestLogMiddleware, configure_logging
+from service.openapi import apply_contract_fixes, openapi_config, swagger_assets_router
+from service.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the application; settings come from the environment when not given."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings.log)
+    # Broken kit data must stop the service now, not fail a request later.
+    get_catalogue()
+    load_geography()
+    app = Litestar(
+        route_handlers=[*CONTROLLERS, swagger_assets_router()],
+        plugins=[SQLAlchemyPlugin(config=build_sqlalchemy_config(settings))],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[RequestLogMiddleware],
+        openapi_config=openapi_config(),
+        request_max_body_size=settings.api.max_body_bytes,
+        # Errors are logged once, by the handler of unexpected exceptions.
+        logging_config=None,
+        state=State({"settings": settings}),
+    )
+    apply_contract_fixes(app)
+    return app

@@ -1,0 +1,1 @@
+"""Establishments and services (ESSMS) and their crisis directory."""

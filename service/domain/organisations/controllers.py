@@ -1,0 +1,339 @@
+"""HTTP routes of organisations (ESSMS) and of their crisis directory."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
+from advanced_alchemy.filters import LimitOffset
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import Provide
+from litestar.params import JSONBody, Parameter
+
+from service.db.models import Contact, Organisation
+from service.domain.organisations.schemas import (
+    ContactCreate,
+    ContactPage,
+    ContactRead,
+    ContactSort,
+    ContactUpdate,
+    DepartementCode,
+    OrganisationCreate,
+    OrganisationPage,
+    OrganisationRead,
+    OrganisationSort,
+    OrganisationUpdate,
+    RegionCode,
+)
+from service.domain.organisations.services import ContactService, OrganisationService
+from service.errors import problem_responses
+from service.kit.catalogue import get_catalogue
+from service.kit.codes import Availability, ContactRole, EssmsCategory, ServiceMode
+from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
+from service.lib.geography import load_geography
+from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
+
+ORGANISATIONS_PATH = "/api/v1/organisations"
+
+OrganisationId = Annotated[UUID, Parameter(description="Identifiant de l'établissement.")]
+ContactId = Annotated[UUID, Parameter(description="Identifiant du contact.")]
+Order = Annotated[SortOrder, Parameter(description="Sens du tri.")]
+
+
+def organisation_read(organisation: Organisation) -> OrganisationRead:
+    catalogue, geography = get_catalogue(), load_geography()
+    category = EssmsCategory(organisation.category)
+    service_mode = ServiceMode(organisation.service_mode)
+    region = geography.region(organisation.region_code)
+    departement = geography.departement(organisation.departement_code)
+    return OrganisationRead(
+        id=organisation.id,
+        name=organisation.name,
+        short_name=organisation.short_name,
+        finess_et=organisation.finess_et,
+        finess_ej=organisation.finess_ej,
+        siren=organisation.siren,
+        siret=organisation.siret,
+        category=category,
+        category_label=catalogue.label(category),
+        category_finess_code=catalogue.essms_categories[category].finess_category,
+        service_mode=service_mode,
+        service_mode_label=catalogue.label(service_mode),
+        region_code=organisation.region_code,
+        region_name=region.name if region else organisation.region_code,
+        departement_code=organisation.departement_code,
+        departement_name=departement.name if departement else organisation.departement_code,
+        organisme_gestionnaire=organisation.organisme_gestionnaire,
+        capacity_places=organisation.capacity_places,
+        sites_count=organisation.sites_count,
+        revision=organisation.revision,
+        created_at=organisation.created_at,
+        updated_at=organisation.updated_at,
+    )
+
+
+def contact_read(contact: Contact) -> ContactRead:
+    catalogue = get_catalogue()
+    role = ContactRole(contact.role)
+    availability = Availability(contact.availability)
+    return ContactRead(
+        id=contact.id,
+        organisation_id=contact.organisation_id,
+        role=role,
+        role_label=catalogue.label(role),
+        scope=catalogue.contact_roles[role].scope,
+        name=contact.name,
+        organisation_name=contact.organisation_name,
+        phones=list(contact.phones),
+        email=contact.email,
+        backup_for_id=contact.backup_for_id,
+        availability=availability,
+        availability_label=catalogue.label(availability),
+        availability_hours=contact.availability_hours,
+        notes=contact.notes,
+        revision=contact.revision,
+        created_at=contact.created_at,
+        updated_at=contact.updated_at,
+    )
+
+
+class OrganisationController(Controller):
+    path = ORGANISATIONS_PATH
+    tags = ["organisations"]
+    dependencies = {
+        "organisations": Provide(create_service_provider(OrganisationService)),
+        **PAGINATION_DEPENDENCIES,
+    }
+
+    @get(
+        "/",
+        operation_id="listOrganisations",
+        summary="Lister les établissements",
+        responses=problem_responses(),
+    )
+    async def list_organisations(
+        self,
+        *,
+        organisations: OrganisationService,
+        page: LimitOffset,
+        sort: Annotated[OrganisationSort, Parameter(description="Champ de tri.")] = OrganisationSort.NAME,
+        order: Order = SortOrder.ASC,
+        region_code: Annotated[RegionCode | None, Parameter(description="Filtre : code de région.")] = None,
+        departement_code: Annotated[
+            DepartementCode | None, Parameter(description="Filtre : code de département.")
+        ] = None,
+        category: Annotated[
+            EssmsCategory | None, Parameter(description="Filtre : catégorie d'ESSMS.")
+        ] = None,
+        finess: Annotated[
+            str | None,
+            Parameter(
+                pattern=r"^(?:[0-9]{2}|2[AB])[0-9]{7}$",
+                description="Filtre : FINESS géographique ou juridique exact.",
+            ),
+        ] = None,
+        q: Annotated[
+            str | None,
+            Parameter(
+                min_length=1,
+                max_length=100,
+                description="Recherche dans le nom, le nom court, le gestionnaire et le FINESS.",
+            ),
+        ] = None,
+    ) -> OrganisationPage:
+        """Établissements enregistrés, filtrés et paginés."""
+        items, total = await organisations.list_organisations(
+            page=page,
+            sort=sort,
+            order=order,
+            region_code=region_code,
+            departement_code=departement_code,
+            category=category,
+            finess=finess,
+            q=q,
+        )
+        return OrganisationPage(
+            items=[organisation_read(item) for item in items],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+        )
+
+    @post(
+        "/",
+        operation_id="createOrganisation",
+        summary="Enregistrer un établissement",
+        responses=problem_responses(409, 413, 422),
+        response_headers=[ETAG_HEADER, LOCATION_HEADER],
+    )
+    async def create_organisation(
+        self, organisations: OrganisationService, data: JSONBody[OrganisationCreate]
+    ) -> Response[OrganisationRead]:
+        """Enregistre un établissement ; son FINESS géographique doit être valide et encore inconnu."""
+        organisation = await organisations.create_organisation(data)
+        return tagged(
+            organisation_read(organisation),
+            organisation.revision,
+            status_code=201,
+            location=f"{ORGANISATIONS_PATH}/{organisation.id}",
+        )
+
+    @get(
+        "/{organisation_id:uuid}",
+        operation_id="getOrganisation",
+        summary="Lire un établissement",
+        responses=problem_responses(404),
+        response_headers=[ETAG_HEADER],
+    )
+    async def get_organisation(
+        self, organisations: OrganisationService, organisation_id: OrganisationId
+    ) -> Response[OrganisationRead]:
+        """Un établissement, avec les libellés français de ses codes."""
+        organisation = await organisations.get_organisation(organisation_id)
+        return tagged(organisation_read(organisation), organisation.revision)
+
+    @patch(
+        "/{organisation_id:uuid}",
+        operation_id="updateOrganisation",
+        summary="Modifier un établissement",
+        responses=problem_responses(404, 409, 412, 413, 422),
+        response_headers=[ETAG_HEADER],
+    )
+    async def update_organisation(
+        self,
+        organisations: OrganisationService,
+        organisation_id: OrganisationId,
+        data: JSONBody[OrganisationUpdate],
+        if_match: IfMatch = None,
+    ) -> Response[OrganisationRead]:
+        """Modifie les champs envoyés ; avec If-Match, refuse si l'établissement a changé entre-temps."""
+        organisation = await organisations.update_organisation(organisation_id, data, if_match=if_match)
+        return tagged(organisation_read(organisation), organisation.revision)
+
+    @delete(
+        "/{organisation_id:uuid}",
+        operation_id="deleteOrganisation",
+        summary="Supprimer un établissement",
+        responses=problem_responses(404, 412),
+    )
+    async def delete_organisation(
+        self,
+        organisations: OrganisationService,
+        organisation_id: OrganisationId,
+        if_match: IfMatch = None,
+    ) -> None:
+        """Supprime l'établissement et son annuaire de crise."""
+        await organisations.delete_organisation(organisation_id, if_match=if_match)
+
+
+class ContactController(Controller):
+    path = ORGANISATIONS_PATH + "/{organisation_id:uuid}/contacts"
+    tags = ["contacts"]
+    dependencies = {
+        "organisations": Provide(create_service_provider(OrganisationService)),
+        "contacts": Provide(create_service_provider(ContactService)),
+        **PAGINATION_DEPENDENCIES,
+    }
+
+    @get(
+        "/",
+        operation_id="listContacts",
+        summary="Lister l'annuaire de crise",
+        responses=problem_responses(404),
+    )
+    async def list_contacts(
+        self,
+        *,
+        organisations: OrganisationService,
+        contacts: ContactService,
+        organisation_id: OrganisationId,
+        page: LimitOffset,
+        sort: Annotated[ContactSort, Parameter(description="Champ de tri.")] = ContactSort.NAME,
+        order: Order = SortOrder.ASC,
+        role: Annotated[ContactRole | None, Parameter(description="Filtre : rôle.")] = None,
+    ) -> ContactPage:
+        """Contacts de l'annuaire de crise d'un établissement."""
+        await organisations.get_organisation(organisation_id)
+        items, total = await contacts.list_contacts(
+            organisation_id, page=page, sort=sort, order=order, role=role
+        )
+        return ContactPage(
+            items=[contact_read(item) for item in items],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+        )
+
+    @post(
+        "/",
+        operation_id="createContact",
+        summary="Ajouter un contact à l'annuaire de crise",
+        responses=problem_responses(404, 413, 422),
+        response_headers=[ETAG_HEADER, LOCATION_HEADER],
+    )
+    async def create_contact(
+        self,
+        organisations: OrganisationService,
+        contacts: ContactService,
+        organisation_id: OrganisationId,
+        data: JSONBody[ContactCreate],
+    ) -> Response[ContactRead]:
+        """Ajoute un contact ; téléphones et adresse électronique sont vérifiés et normalisés."""
+        await organisations.get_organisation(organisation_id)
+        contact = await contacts.create_contact(organisation_id, data)
+        return tagged(
+            contact_read(contact),
+            contact.revision,
+            status_code=201,
+            location=f"{ORGANISATIONS_PATH}/{organisation_id}/contacts/{contact.id}",
+        )
+
+    @get(
+        "/{contact_id:uuid}",
+        operation_id="getContact",
+        summary="Lire un contact",
+        responses=problem_responses(404),
+        response_headers=[ETAG_HEADER],
+    )
+    async def get_contact(
+        self, contacts: ContactService, organisation_id: OrganisationId, contact_id: ContactId
+    ) -> Response[ContactRead]:
+        """Un contact de l'annuaire de crise."""
+        contact = await contacts.get_contact(organisation_id, contact_id)
+        return tagged(contact_read(contact), contact.revision)
+
+    @patch(
+        "/{contact_id:uuid}",
+        operation_id="updateContact",
+        summary="Modifier un contact",
+        responses=problem_responses(404, 412, 413, 422),
+        response_headers=[ETAG_HEADER],
+    )
+    async def update_contact(
+        self,
+        contacts: ContactService,
+        organisation_id: OrganisationId,
+        contact_id: ContactId,
+        data: JSONBody[ContactUpdate],
+        if_match: IfMatch = None,
+    ) -> Response[ContactRead]:
+        """Modifie les champs envoyés du contact."""
+        contact = await contacts.update_contact(organisation_id, contact_id, data, if_match=if_match)
+        return tagged(contact_read(contact), contact.revision)
+
+    @delete(
+        "/{contact_id:uuid}",
+        operation_id="deleteContact",
+        summary="Supprimer un contact",
+        responses=problem_responses(404, 409, 412),
+    )
+    async def delete_contact(
+        self,
+        contacts: ContactService,
+        organisation_id: OrganisationId,
+        contact_id: ContactId,
+        if_match: IfMatch = None,
+    ) -> None:
+        """Supprime un contact, sauf s'il est lié par une suppléance (à retirer d'abord)."""
+        await contacts.delete_contact(organisation_id, contact_id, if_match=if_match)

@@ -1,0 +1,231 @@
+"""Business rules of organisations and of their crisis directory. Services never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.filters import LimitOffset, SearchFilter, StatementFilter
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy import ColumnElement, or_
+
+from service.db.models import Contact, Organisation
+from service.domain.organisations.rules import (
+    default_service_mode,
+    normalise_contact_points,
+    organisation_errors,
+)
+from service.domain.organisations.schemas import (
+    ContactCreate,
+    ContactSort,
+    ContactUpdate,
+    OrganisationCreate,
+    OrganisationSort,
+    OrganisationUpdate,
+)
+from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
+from service.kit.catalogue import get_catalogue
+from service.kit.codes import ContactRole, EssmsCategory
+from service.lib.etags import check_if_match
+from service.lib.geography import load_geography
+from service.lib.pagination import SortOrder, ordering
+
+INVALID_DETAIL = "Certaines valeurs ne respectent pas les règles : voir la liste des erreurs."
+_ORGANISATION_COLUMNS = (
+    "name", "short_name", "finess_et", "finess_ej", "siren", "siret", "category", "service_mode",
+    "region_code", "departement_code", "organisme_gestionnaire", "capacity_places", "sites_count",
+)  # fmt: skip
+_CONTACT_COLUMNS = (
+    "role", "name", "organisation_name", "phones", "email", "backup_for_id", "availability",
+    "availability_hours", "notes",
+)  # fmt: skip
+
+
+def _raise_if_invalid(errors: Sequence[FieldError]) -> None:
+    if errors:
+        raise InvalidDataError(INVALID_DETAIL, errors=errors)
+
+
+class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
+    class Repo(SQLAlchemyAsyncRepository[Organisation]):
+        model_type = Organisation
+
+    repository_type = Repo
+
+    async def get_organisation(self, organisation_id: UUID) -> Organisation:
+        organisation = await self.get_one_or_none(id=organisation_id)
+        if organisation is None:
+            raise NotFoundError(
+                "Aucun établissement ne porte cet identifiant.", code="organisation_not_found"
+            )
+        return organisation
+
+    async def list_organisations(
+        self,
+        *,
+        page: LimitOffset,
+        sort: OrganisationSort,
+        order: SortOrder,
+        region_code: str | None = None,
+        departement_code: str | None = None,
+        category: EssmsCategory | None = None,
+        finess: str | None = None,
+        q: str | None = None,
+    ) -> tuple[Sequence[Organisation], int]:
+        filters: list[StatementFilter | ColumnElement[bool]] = [page, *ordering(sort, order)]
+        equalities = {
+            "region_code": region_code,
+            "departement_code": departement_code,
+            "category": category,
+        }
+        filters += [getattr(Organisation, name) == value for name, value in equalities.items() if value]
+        if finess:
+            filters.append(or_(Organisation.finess_et == finess, Organisation.finess_ej == finess))
+        if q:
+            filters.append(
+                SearchFilter(
+                    field_name={"name", "short_name", "organisme_gestionnaire", "finess_et"},
+                    value=q,
+                    ignore_case=True,
+                )
+            )
+        return await self.list_and_count(*filters)
+
+    async def create_organisation(self, data: OrganisationCreate) -> Organisation:
+        state = data.provided_fields()
+        if state.get("service_mode") is None:
+            state["service_mode"] = default_service_mode(data.category, get_catalogue())
+        _raise_if_invalid(organisation_errors(state, load_geography()))
+        await self._ensure_finess_free(state["finess_et"])
+        return await self.create(Organisation(**state))
+
+    async def update_organisation(
+        self, organisation_id: UUID, data: OrganisationUpdate, *, if_match: str | None
+    ) -> Organisation:
+        organisation = await self.get_organisation(organisation_id)
+        check_if_match(if_match, organisation.revision)
+        changes = data.provided_fields()
+        current = {name: getattr(organisation, name) for name in _ORGANISATION_COLUMNS}
+        if "category" in changes and "service_mode" not in changes:
+            catalogue = get_catalogue()
+            # A mode that merely followed the old category follows the new one; a chosen one stays.
+            if current["service_mode"] == default_service_mode(EssmsCategory(current["category"]), catalogue):
+                changes["service_mode"] = default_service_mode(changes["category"], catalogue)
+        state = current | changes
+        _raise_if_invalid(organisation_errors(state, load_geography()))
+        if state["finess_et"] != current["finess_et"]:
+            await self._ensure_finess_free(state["finess_et"])
+        for name, value in changes.items():
+            setattr(organisation, name, value)
+        return await self.update(organisation)
+
+    async def delete_organisation(self, organisation_id: UUID, *, if_match: str | None) -> None:
+        organisation = await self.get_organisation(organisation_id)
+        check_if_match(if_match, organisation.revision)
+        # Its crisis directory goes with it (ON DELETE CASCADE).
+        await self.delete(organisation.id)
+
+    async def _ensure_finess_free(self, finess_et: str) -> None:
+        if await self.exists(finess_et=finess_et):
+            raise ConflictError(
+                f"Un établissement portant le FINESS géographique {finess_et} est déjà enregistré.",
+                code="duplicate_finess",
+                errors=[
+                    FieldError(
+                        field="finess_et",
+                        code="duplicate",
+                        message="Ce numéro FINESS est déjà utilisé.",
+                    )
+                ],
+            )
+
+
+class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
+    class Repo(SQLAlchemyAsyncRepository[Contact]):
+        model_type = Contact
+
+    repository_type = Repo
+
+    async def get_contact(self, organisation_id: UUID, contact_id: UUID) -> Contact:
+        contact = await self.get_one_or_none(id=contact_id, organisation_id=organisation_id)
+        if contact is None:
+            raise NotFoundError(
+                "Ce contact n'existe pas dans l'annuaire de cet établissement.",
+                code="contact_not_found",
+            )
+        return contact
+
+    async def list_contacts(
+        self,
+        organisation_id: UUID,
+        *,
+        page: LimitOffset,
+        sort: ContactSort,
+        order: SortOrder,
+        role: ContactRole | None = None,
+    ) -> tuple[Sequence[Contact], int]:
+        filters: list[StatementFilter | ColumnElement[bool]] = [page, *ordering(sort, order)]
+        filters.append(Contact.organisation_id == organisation_id)
+        if role:
+            filters.append(Contact.role == role)
+        return await self.list_and_count(*filters)
+
+    async def create_contact(self, organisation_id: UUID, data: ContactCreate) -> Contact:
+        state = data.provided_fields()
+        await self._validate(organisation_id, state, contact_id=None)
+        return await self.create(Contact(organisation_id=organisation_id, **state))
+
+    async def update_contact(
+        self, organisation_id: UUID, contact_id: UUID, data: ContactUpdate, *, if_match: str | None
+    ) -> Contact:
+        contact = await self.get_contact(organisation_id, contact_id)
+        check_if_match(if_match, contact.revision)
+        state = {name: getattr(contact, name) for name in _CONTACT_COLUMNS} | data.provided_fields()
+        await self._validate(organisation_id, state, contact_id=contact.id)
+        for name, value in state.items():
+            setattr(contact, name, value)
+        return await self.update(contact)
+
+    async def delete_contact(self, organisation_id: UUID, contact_id: UUID, *, if_match: str | None) -> None:
+        contact = await self.get_contact(organisation_id, contact_id)
+        check_if_match(if_match, contact.revision)
+        if contact.backup_for_id is not None:
+            raise ConflictError(
+                "Ce contact est le suppléant d'un autre contact : retirez d'abord cette suppléance "
+                "(backup_for_id à null) pour que personne ne reste sans suppléant par mégarde.",
+                code="contact_is_backup",
+            )
+        backed_up = await self.count(Contact.backup_for_id == contact.id)
+        if backed_up:
+            raise ConflictError(
+                f"Ce contact a {backed_up} suppléant(s) dans l'annuaire : réaffectez ou retirez "
+                "d'abord leur suppléance avant de le supprimer.",
+                code="contact_has_backups",
+            )
+        await self.delete(contact.id)
+
+    async def _validate(
+        self, organisation_id: UUID, state: dict[str, Any], *, contact_id: UUID | None
+    ) -> None:
+        errors = normalise_contact_points(state)
+        backup_for_id = state.get("backup_for_id")
+        if backup_for_id is not None:
+            if backup_for_id == contact_id:
+                errors.append(
+                    FieldError(
+                        field="backup_for_id",
+                        code="self_backup",
+                        message="Un contact ne peut pas être son propre suppléant.",
+                    )
+                )
+            elif not await self.exists(id=backup_for_id, organisation_id=organisation_id):
+                errors.append(
+                    FieldError(
+                        field="backup_for_id",
+                        code="unknown_contact",
+                        message="Le contact suppléé doit appartenir à l'annuaire du même établissement.",
+                    )
+                )
+        _raise_if_invalid(errors)

@@ -1,0 +1,1 @@
+"""Probes and version: what an orchestrator or an operator asks of the service."""

@@ -1,0 +1,295 @@
+"""Every error leaves as RFC 9457 ``application/problem+json`` with French text and a stable code.
+
+Services raise :class:`ServiceError` subclasses; framework, database and unexpected errors are
+mapped here once, so handlers never catch anything themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Annotated, Any, ClassVar
+
+import msgspec
+import structlog
+from advanced_alchemy import exceptions as aa_exceptions
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.types import ExceptionHandlersMap
+from sqlalchemy.orm.exc import StaleDataError
+
+from service.lib.validation_messages import field_path, french_message
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:kit-crise:problem:"
+
+logger = structlog.get_logger("service.errors")
+
+
+class FieldError(msgspec.Struct, kw_only=True):
+    """One invalid input value."""
+
+    field: Annotated[str, msgspec.Meta(description="Champ en cause (chemin JSON ou paramètre).")]
+    message: Annotated[str, msgspec.Meta(description="Explication en français.")]
+    code: Annotated[str, msgspec.Meta(description="Code stable (anglais) de l'erreur.")] = "invalid"
+
+
+class ProblemDetails(msgspec.Struct, kw_only=True):
+    """Description d'une erreur (RFC 9457)."""
+
+    type: Annotated[str, msgspec.Meta(description="URI du type d'erreur.")]
+    title: Annotated[str, msgspec.Meta(description="Résumé de l'erreur, en français.")]
+    status: Annotated[int, msgspec.Meta(description="Code de statut HTTP.")]
+    detail: Annotated[str, msgspec.Meta(description="Explication précise, en français.")]
+    instance: Annotated[str, msgspec.Meta(description="Chemin de la requête en cause.")]
+    code: Annotated[str, msgspec.Meta(description="Code stable (anglais) sur lequel s'appuyer.")]
+    errors: Annotated[
+        list[FieldError], msgspec.Meta(description="Champs invalides (erreurs de validation).")
+    ] = msgspec.field(default_factory=list)
+
+
+class ServiceError(Exception):
+    """A business rule refused the request; subclasses fix the status and default code."""
+
+    status: ClassVar[int] = HTTPStatus.BAD_REQUEST
+    default_code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Requête refusée"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        errors: Sequence[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code or self.default_code
+        self.errors = list(errors)
+        self.headers = dict(headers or {})
+
+
+class NotFoundError(ServiceError):
+    status = HTTPStatus.NOT_FOUND
+    default_code = "not_found"
+    title = "Ressource introuvable"
+
+
+class ConflictError(ServiceError):
+    status = HTTPStatus.CONFLICT
+    default_code = "conflict"
+    title = "Conflit avec l'état actuel"
+
+
+class InvalidDataError(ServiceError):
+    """Well-formed input that breaks a rule of the field (FINESS key, département, …)."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    default_code = "validation_failed"
+    title = "Données invalides"
+
+
+class PreconditionFailedError(ServiceError):
+    status = HTTPStatus.PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    title = "Version périmée"
+
+
+class ServiceUnavailableError(ServiceError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+    title = "Service indisponible"
+
+
+# French wording of the errors the framework raises by itself, keyed by status.
+_HTTP_ERRORS: dict[int, tuple[str, str, str]] = {
+    400: ("invalid_request", "Requête invalide", "La requête est mal formée."),
+    401: ("unauthenticated", "Authentification requise", "Identifiants absents ou invalides."),
+    403: ("forbidden", "Accès refusé", "Vous n'avez pas le droit d'effectuer cette opération."),
+    404: ("not_found", "Ressource introuvable", "Aucune ressource ne correspond à cette adresse."),
+    405: (
+        "method_not_allowed",
+        "Méthode non autorisée",
+        "Cette méthode HTTP n'est pas acceptée sur cette adresse.",
+    ),
+    406: ("not_acceptable", "Format non disponible", "Le format de réponse demandé n'existe pas."),
+    413: (
+        "payload_too_large",
+        "Requête trop volumineuse",
+        "Le corps de la requête dépasse la taille maximale acceptée.",
+    ),
+    415: (
+        "unsupported_media_type",
+        "Format non pris en charge",
+        "Le corps de la requête doit être du JSON (application/json).",
+    ),
+    429: ("rate_limited", "Trop de requêtes", "Trop de requêtes : réessayez plus tard."),
+    500: (
+        "internal_error",
+        "Erreur interne",
+        "Une erreur inattendue est survenue ; elle a été journalisée.",
+    ),
+    503: (
+        "service_unavailable",
+        "Service indisponible",
+        "Le service est momentanément indisponible.",
+    ),
+}
+
+
+def problem_response(
+    request: Request[Any, Any, Any],
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: Sequence[FieldError] = (),
+    headers: Mapping[str, str] | None = None,
+) -> Response[ProblemDetails]:
+    body = ProblemDetails(
+        type=PROBLEM_TYPE_PREFIX + code,
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        code=code,
+        errors=list(errors),
+    )
+    return Response(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _http_problem(request: Request[Any, Any, Any], status: int, **overrides: Any) -> Response[ProblemDetails]:
+    code, title, detail = _HTTP_ERRORS.get(status, _HTTP_ERRORS[500] if status >= 500 else _HTTP_ERRORS[400])
+    fields: dict[str, Any] = {"code": code, "title": title, "detail": detail} | overrides
+    return problem_response(request, status=status, **fields)
+
+
+def handle_service_error(request: Request[Any, Any, Any], exc: ServiceError) -> Response[ProblemDetails]:
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        errors=exc.errors,
+        headers=exc.headers,
+    )
+
+
+def handle_validation_exception(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[ProblemDetails]:
+    raw_errors = exc.extra if isinstance(exc.extra, list) else []
+    errors = [
+        FieldError(
+            field=field_path(item.get("key"), str(item.get("message", ""))),
+            message=french_message(str(item.get("message", ""))),
+            code="invalid",
+        )
+        for item in raw_errors
+        if isinstance(item, dict)
+    ]
+    if errors:
+        detail = "Certaines valeurs sont invalides : voir la liste des erreurs."
+        return _http_problem(request, 400, detail=detail, errors=errors)
+    # No field list: the body itself could not be decoded (malformed JSON, wrong encoding).
+    detail = "Le corps de la requête n'est pas un JSON valide."
+    return _http_problem(request, 400, code="malformed_json", detail=detail)
+
+
+def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ProblemDetails]:
+    headers = dict(exc.headers or {})
+    return _http_problem(request, exc.status_code, headers=headers or None)
+
+
+def handle_repository_not_found(
+    request: Request[Any, Any, Any], _: aa_exceptions.NotFoundError
+) -> Response[ProblemDetails]:
+    return _http_problem(request, 404)
+
+
+def handle_integrity_error(
+    request: Request[Any, Any, Any], exc: aa_exceptions.IntegrityError
+) -> Response[ProblemDetails]:
+    # Services check the rules they know before writing; reaching this means a race with
+    # another request (e.g. two creations with the same FINESS at the same moment).
+    logger.warning("integrity_conflict", error=exc.__class__.__name__)
+    return problem_response(
+        request,
+        status=409,
+        code="conflict",
+        title="Conflit avec l'état actuel",
+        detail="L'opération entre en conflit avec une autre modification : rechargez et réessayez.",
+    )
+
+
+def handle_stale_data(request: Request[Any, Any, Any], _: StaleDataError) -> Response[ProblemDetails]:
+    return problem_response(
+        request,
+        status=412,
+        code="precondition_failed",
+        title="Version périmée",
+        detail="La ressource a été modifiée entre-temps : rechargez-la puis réessayez.",
+    )
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
+    logger.error("unhandled_exception", exc_info=exc)
+    return _http_problem(request, 500)
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    ServiceError: handle_service_error,
+    ValidationException: handle_validation_exception,
+    HTTPException: handle_http_exception,
+    aa_exceptions.NotFoundError: handle_repository_not_found,
+    aa_exceptions.IntegrityError: handle_integrity_error,
+    StaleDataError: handle_stale_data,
+    Exception: handle_unexpected,
+}
+
+
+_RESPONSE_DESCRIPTIONS: dict[int, str] = {
+    400: "Requête mal formée (JSON invalide, type ou champ inconnu).",
+    404: "Ressource introuvable.",
+    409: "Conflit avec l'état actuel (doublon, ressource encore utilisée).",
+    412: "La ressource a changé depuis la lecture (en-tête If-Match périmé).",
+    413: "Corps de requête trop volumineux.",
+    422: "Données bien formées mais refusées par une règle métier.",
+    503: "Service indisponible.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI documentation of the problem+json responses a handler may send.
+
+    400 is always included: any parameter or body can be malformed.
+    """
+    return {
+        status: ResponseSpec(
+            data_container=ProblemDetails,
+            media_type=PROBLEM_MEDIA_TYPE,
+            description=_RESPONSE_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
+            generate_examples=False,
+        )
+        for status in sorted({400, *statuses})
+    }
+
+
+__all__ = [
+    "EXCEPTION_HANDLERS",
+    "PROBLEM_MEDIA_TYPE",
+    "ConflictError",
+    "FieldError",
+    "InvalidDataError",
+    "NotFoundError",
+    "PreconditionFailedError",
+    "ProblemDetails",
+    "ServiceError",
+    "ServiceUnavailableError",
+    "problem_response",
+    "problem_responses",
+]

@@ -1,0 +1,1 @@
+"""The kit's reference lists: codes, French labels and official geography."""

@@ -1,0 +1,89 @@
+"""The one catalogue of French labels, loaded from ``data/catalogue.toml`` and checked at start-up."""
+
+from __future__ import annotations
+
+import functools
+from enum import StrEnum
+from typing import Any
+from importlib import resources
+
+import msgspec
+
+from service.kit.codes import Availability, ContactRole, ContactScope, EssmsCategory, ServiceMode
+
+
+class CategoryEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    label: str
+    finess_category: int | None = None
+    # None only for OTHER: the organisation must then state its mode itself.
+    service_mode: ServiceMode | None = None
+
+
+class ContactRoleEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    label: str
+    scope: ContactScope
+
+
+class Catalogue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    essms_categories: dict[EssmsCategory, CategoryEntry]
+    service_modes: dict[ServiceMode, str]
+    contact_scopes: dict[ContactScope, str]
+    contact_roles: dict[ContactRole, ContactRoleEntry]
+    availabilities: dict[Availability, str]
+
+    def label(self, code: StrEnum) -> str:
+        """French label of any code of the kit's lists."""
+        match code:
+            case EssmsCategory():
+                return self.essms_categories[code].label
+            case ServiceMode():
+                return self.service_modes[code]
+            case ContactScope():
+                return self.contact_scopes[code]
+            case ContactRole():
+                return self.contact_roles[code].label
+            case Availability():
+                return self.availabilities[code]
+        raise KeyError(f"no catalogue list for {type(code).__name__}")
+
+
+class CatalogueError(ValueError):
+    """The catalogue file does not match the code lists; the service must not start."""
+
+
+def check_catalogue(catalogue: Catalogue) -> None:
+    """Every code has a non-empty label (orphan labels are already refused by the decoder)."""
+    labels: dict[type[StrEnum], dict[Any, str]] = {
+        EssmsCategory: {code: entry.label for code, entry in catalogue.essms_categories.items()},
+        ServiceMode: dict(catalogue.service_modes),
+        ContactScope: dict(catalogue.contact_scopes),
+        ContactRole: {code: entry.label for code, entry in catalogue.contact_roles.items()},
+        Availability: dict(catalogue.availabilities),
+    }
+    problems: list[str] = []
+    for enum, by_code in labels.items():
+        problems += [f"{enum.__name__}.{code}: no label" for code in enum if code not in by_code]
+        problems += [
+            f"{enum.__name__}.{code}: empty label" for code, text in by_code.items() if not text.strip()
+        ]
+    for code, entry in catalogue.essms_categories.items():
+        if code is not EssmsCategory.OTHER and (entry.service_mode is None or entry.finess_category is None):
+            problems.append(f"EssmsCategory.{code}: finess_category and service_mode are required")
+    if problems:
+        raise CatalogueError("catalogue.toml is inconsistent: " + "; ".join(problems))
+
+
+def decode_catalogue(raw: bytes) -> Catalogue:
+    """Decode and check a catalogue file; unknown codes fail in the decoder itself."""
+    try:
+        catalogue = msgspec.toml.decode(raw, type=Catalogue)
+    except msgspec.ValidationError as exc:
+        raise CatalogueError(f"catalogue.toml is invalid: {exc}") from exc
+    check_catalogue(catalogue)
+    return catalogue
+
+
+@functools.cache
+def get_catalogue() -> Catalogue:
+    raw = (resources.files("service.kit") / "data" / "catalogue.toml").read_bytes()
+    return decode_catalogue(raw)

@@ -1,0 +1,69 @@
+"""Stable codes of the kit's lists. Their French labels live in ``data/catalogue.toml``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EssmsCategory(StrEnum):
+    EHPAD = "EHPAD"
+    CENTRE_JOUR_PA = "CENTRE_JOUR_PA"
+    IME = "IME"
+    ITEP = "ITEP"
+    EEAP = "EEAP"
+    CMPP = "CMPP"
+    IEM = "IEM"
+    SESSAD = "SESSAD"
+    MAS = "MAS"
+    EAM = "EAM"
+    EANM = "EANM"
+    ESAT = "ESAT"
+    SSIAD = "SSIAD"
+    SAAS = "SAAS"
+    SAA = "SAA"
+    SAMSAH = "SAMSAH"
+    SAVS = "SAVS"
+    OTHER = "OTHER"
+
+
+class ServiceMode(StrEnum):
+    HEBERGEMENT = "HEBERGEMENT"
+    ACCUEIL_JOUR = "ACCUEIL_JOUR"
+    DOMICILE = "DOMICILE"
+    TRAVAIL = "TRAVAIL"
+
+
+class ContactRole(StrEnum):
+    DIRECTION = "DIRECTION"
+    ASTREINTE = "ASTREINTE"
+    CADRE_SANTE = "CADRE_SANTE"
+    MEDECIN_COORDONNATEUR = "MEDECIN_COORDONNATEUR"
+    REFERENT_SI = "REFERENT_SI"
+    PRESTATAIRE_INFORMATIQUE = "PRESTATAIRE_INFORMATIQUE"
+    DPO = "DPO"
+    COMMUNICATION = "COMMUNICATION"
+    RH = "RH"
+    QUALITE = "QUALITE"
+    ARS = "ARS"
+    CERT_SANTE = "CERT_SANTE"
+    CRRC = "CRRC"
+    GRADES = "GRADES"
+    CNIL = "CNIL"
+    FORCES_ORDRE = "FORCES_ORDRE"
+    ASSUREUR = "ASSUREUR"
+    EDITEUR = "EDITEUR"
+    HEBERGEUR = "HEBERGEUR"
+    OPERATEUR_TELECOM = "OPERATEUR_TELECOM"
+    ES_PARTENAIRE = "ES_PARTENAIRE"
+
+
+class ContactScope(StrEnum):
+    """Whether a directory entry belongs to the establishment or is an outside actor."""
+
+    INTERNE = "INTERNE"
+    EXTERNE = "EXTERNE"
+
+
+class Availability(StrEnum):
+    H24 = "H24"
+    HORAIRES = "HORAIRES"

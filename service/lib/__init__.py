@@ -1,0 +1,1 @@
+"""Small helpers shared by every area: pagination, ETags, labels, validation messages."""
