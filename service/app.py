@@ -7,6 +7,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 
 from service.db.config import build_sqlalchemy_config
+from service.db.engine import create_engine
 from service.domain.controllers import CONTROLLERS
 from service.errors import EXCEPTION_HANDLERS
 from service.kit.catalogue import get_catalogue
@@ -23,9 +24,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Broken kit data must stop the service now, not fail a request later.
     get_catalogue()
     load_geography()
+    engine = create_engine(settings.database)
     app = Litestar(
         route_handlers=[*CONTROLLERS, swagger_assets_router()],
-        plugins=[SQLAlchemyPlugin(config=build_sqlalchemy_config(settings))],
+        plugins=[SQLAlchemyPlugin(config=build_sqlalchemy_config(settings, engine))],
+        # The plugin does not own an engine it was handed: close its connections ourselves.
+        on_shutdown=[engine.dispose],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[RequestLogMiddleware],
         openapi_config=openapi_config(),

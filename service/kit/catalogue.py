@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 from enum import StrEnum
-from typing import Any
 from importlib import resources
+from typing import Any
 
 import msgspec
 

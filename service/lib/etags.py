@@ -6,7 +6,7 @@ from typing import Annotated, TypeVar
 
 from litestar import Response
 from litestar.datastructures import ResponseHeader
-from litestar.params import Parameter
+from litestar.params import HeaderParameter
 
 from service.errors import PreconditionFailedError
 
@@ -14,8 +14,8 @@ T = TypeVar("T")
 
 IfMatch = Annotated[
     str | None,
-    Parameter(
-        header="If-Match",
+    HeaderParameter(
+        name="If-Match",
         required=False,
         max_length=1000,
         description="ETag lu auparavant : la modification est refusée (412) si la ressource a changé depuis.",

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from advanced_alchemy.filters import LimitOffset, OrderBy, StatementFilter
 from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 MAX_LIMIT = 100
 MAX_OFFSET = 100_000
@@ -25,11 +25,11 @@ class SortOrder(StrEnum):
 def provide_limit_offset(
     limit: Annotated[
         int,
-        Parameter(ge=1, le=MAX_LIMIT, description="Nombre maximal d'éléments renvoyés (1 à 100)."),
+        QueryParameter(ge=1, le=MAX_LIMIT, description="Nombre maximal d'éléments renvoyés (1 à 100)."),
     ] = 20,
     offset: Annotated[
         int,
-        Parameter(ge=0, le=MAX_OFFSET, description="Nombre d'éléments à sauter (pagination)."),
+        QueryParameter(ge=0, le=MAX_OFFSET, description="Nombre d'éléments à sauter (pagination)."),
     ] = 0,
 ) -> LimitOffset:
     return LimitOffset(limit=limit, offset=offset)

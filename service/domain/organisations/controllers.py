@@ -8,8 +8,8 @@ from uuid import UUID
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from advanced_alchemy.filters import LimitOffset
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.di import Provide
-from litestar.params import JSONBody, Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from service.db.models import Contact, Organisation
 from service.domain.organisations.schemas import (
@@ -36,9 +36,9 @@ from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
 
 ORGANISATIONS_PATH = "/api/v1/organisations"
 
-OrganisationId = Annotated[UUID, Parameter(description="Identifiant de l'établissement.")]
-ContactId = Annotated[UUID, Parameter(description="Identifiant du contact.")]
-Order = Annotated[SortOrder, Parameter(description="Sens du tri.")]
+OrganisationId = Annotated[UUID, PathParameter(description="Identifiant de l'établissement.")]
+ContactId = Annotated[UUID, PathParameter(description="Identifiant du contact.")]
+Order = Annotated[SortOrder, QueryParameter(description="Sens du tri.")]
 
 
 def organisation_read(organisation: Organisation) -> OrganisationRead:
@@ -115,27 +115,31 @@ class OrganisationController(Controller):
     async def list_organisations(
         self,
         *,
-        organisations: OrganisationService,
-        page: LimitOffset,
-        sort: Annotated[OrganisationSort, Parameter(description="Champ de tri.")] = OrganisationSort.NAME,
+        organisations: NamedDependency[OrganisationService],
+        page: NamedDependency[LimitOffset],
+        sort: Annotated[
+            OrganisationSort, QueryParameter(description="Champ de tri.")
+        ] = OrganisationSort.NAME,
         order: Order = SortOrder.ASC,
-        region_code: Annotated[RegionCode | None, Parameter(description="Filtre : code de région.")] = None,
+        region_code: Annotated[
+            RegionCode | None, QueryParameter(description="Filtre : code de région.")
+        ] = None,
         departement_code: Annotated[
-            DepartementCode | None, Parameter(description="Filtre : code de département.")
+            DepartementCode | None, QueryParameter(description="Filtre : code de département.")
         ] = None,
         category: Annotated[
-            EssmsCategory | None, Parameter(description="Filtre : catégorie d'ESSMS.")
+            EssmsCategory | None, QueryParameter(description="Filtre : catégorie d'ESSMS.")
         ] = None,
         finess: Annotated[
             str | None,
-            Parameter(
+            QueryParameter(
                 pattern=r"^(?:[0-9]{2}|2[AB])[0-9]{7}$",
                 description="Filtre : FINESS géographique ou juridique exact.",
             ),
         ] = None,
         q: Annotated[
             str | None,
-            Parameter(
+            QueryParameter(
                 min_length=1,
                 max_length=100,
                 description="Recherche dans le nom, le nom court, le gestionnaire et le FINESS.",
@@ -168,7 +172,7 @@ class OrganisationController(Controller):
         response_headers=[ETAG_HEADER, LOCATION_HEADER],
     )
     async def create_organisation(
-        self, organisations: OrganisationService, data: JSONBody[OrganisationCreate]
+        self, organisations: NamedDependency[OrganisationService], data: JSONBody[OrganisationCreate]
     ) -> Response[OrganisationRead]:
         """Enregistre un établissement ; son FINESS géographique doit être valide et encore inconnu."""
         organisation = await organisations.create_organisation(data)
@@ -187,7 +191,7 @@ class OrganisationController(Controller):
         response_headers=[ETAG_HEADER],
     )
     async def get_organisation(
-        self, organisations: OrganisationService, organisation_id: OrganisationId
+        self, organisations: NamedDependency[OrganisationService], organisation_id: OrganisationId
     ) -> Response[OrganisationRead]:
         """Un établissement, avec les libellés français de ses codes."""
         organisation = await organisations.get_organisation(organisation_id)
@@ -202,7 +206,7 @@ class OrganisationController(Controller):
     )
     async def update_organisation(
         self,
-        organisations: OrganisationService,
+        organisations: NamedDependency[OrganisationService],
         organisation_id: OrganisationId,
         data: JSONBody[OrganisationUpdate],
         if_match: IfMatch = None,
@@ -219,7 +223,7 @@ class OrganisationController(Controller):
     )
     async def delete_organisation(
         self,
-        organisations: OrganisationService,
+        organisations: NamedDependency[OrganisationService],
         organisation_id: OrganisationId,
         if_match: IfMatch = None,
     ) -> None:
@@ -245,13 +249,13 @@ class ContactController(Controller):
     async def list_contacts(
         self,
         *,
-        organisations: OrganisationService,
-        contacts: ContactService,
+        organisations: NamedDependency[OrganisationService],
+        contacts: NamedDependency[ContactService],
         organisation_id: OrganisationId,
-        page: LimitOffset,
-        sort: Annotated[ContactSort, Parameter(description="Champ de tri.")] = ContactSort.NAME,
+        page: NamedDependency[LimitOffset],
+        sort: Annotated[ContactSort, QueryParameter(description="Champ de tri.")] = ContactSort.NAME,
         order: Order = SortOrder.ASC,
-        role: Annotated[ContactRole | None, Parameter(description="Filtre : rôle.")] = None,
+        role: Annotated[ContactRole | None, QueryParameter(description="Filtre : rôle.")] = None,
     ) -> ContactPage:
         """Contacts de l'annuaire de crise d'un établissement."""
         await organisations.get_organisation(organisation_id)
@@ -274,8 +278,8 @@ class ContactController(Controller):
     )
     async def create_contact(
         self,
-        organisations: OrganisationService,
-        contacts: ContactService,
+        organisations: NamedDependency[OrganisationService],
+        contacts: NamedDependency[ContactService],
         organisation_id: OrganisationId,
         data: JSONBody[ContactCreate],
     ) -> Response[ContactRead]:
@@ -297,7 +301,10 @@ class ContactController(Controller):
         response_headers=[ETAG_HEADER],
     )
     async def get_contact(
-        self, contacts: ContactService, organisation_id: OrganisationId, contact_id: ContactId
+        self,
+        contacts: NamedDependency[ContactService],
+        organisation_id: OrganisationId,
+        contact_id: ContactId,
     ) -> Response[ContactRead]:
         """Un contact de l'annuaire de crise."""
         contact = await contacts.get_contact(organisation_id, contact_id)
@@ -312,7 +319,7 @@ class ContactController(Controller):
     )
     async def update_contact(
         self,
-        contacts: ContactService,
+        contacts: NamedDependency[ContactService],
         organisation_id: OrganisationId,
         contact_id: ContactId,
         data: JSONBody[ContactUpdate],
@@ -330,7 +337,7 @@ class ContactController(Controller):
     )
     async def delete_contact(
         self,
-        contacts: ContactService,
+        contacts: NamedDependency[ContactService],
         organisation_id: OrganisationId,
         contact_id: ContactId,
         if_match: IfMatch = None,

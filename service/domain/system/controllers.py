@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import anyio
 import msgspec
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -39,7 +40,7 @@ class HealthController(Controller):
         summary="Le service peut traiter des requêtes",
         responses={503: problem_responses(503)[503]},
     )
-    async def ready(self, db_engine: AsyncEngine) -> HealthStatus:
+    async def ready(self, db_engine: NamedDependency[AsyncEngine]) -> HealthStatus:
         """Sonde de disponibilité : la base de données répond à une requête simple."""
         try:
             with anyio.fail_after(READINESS_TIMEOUT_SECONDS):

@@ -1,0 +1,140 @@
+"""Fixtures shared by every test: one freshly migrated database per test, on SQLite or PostgreSQL.
+
+The suite runs on SQLite by default. With ``KIT_CRISE_TEST_DATABASE_URL`` set to a PostgreSQL
+URL, the database it names is dropped, migrated once and used as a template: each test gets its
+own ``CREATE DATABASE … TEMPLATE`` copy, as isolated as a SQLite file copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy.engine import make_url
+
+from service.app import create_app
+from service.db.migrations import alembic_commands
+from service.settings import DatabaseSettings, LogSettings, Settings
+
+TEST_DATABASE_URL = os.environ.get("KIT_CRISE_TEST_DATABASE_URL", "").strip()
+
+
+@dataclass(frozen=True)
+class DatabaseServer:
+    """Creates and drops PostgreSQL databases next to the one the test URL names."""
+
+    url: str
+
+    def url_for(self, name: str) -> str:
+        return make_url(self.url).set(database=name).render_as_string(hide_password=False)
+
+    def execute(self, *statements: str) -> None:
+        async def run() -> None:
+            maintenance = make_url(self.url).set(drivername="postgresql", database="postgres")
+            connection = await asyncpg.connect(maintenance.render_as_string(hide_password=False))
+            try:
+                for statement in statements:
+                    await connection.execute(statement)
+            finally:
+                await connection.close()
+
+        asyncio.run(run())
+
+    def create(self, name: str, *, template: str | None = None) -> str:
+        suffix = f' TEMPLATE "{template}"' if template else ""
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{suffix}')
+        return self.url_for(name)
+
+    def drop(self, name: str) -> None:
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def settings_for(database_url: str) -> Settings:
+    return Settings(
+        database=DatabaseSettings(url=database_url), log=LogSettings(level="WARNING", format="json")
+    )
+
+
+def migrate(database_url: str) -> None:
+    alembic_commands(settings_for(database_url)).upgrade("head")
+
+
+def _worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def database_server() -> DatabaseServer | None:
+    return DatabaseServer(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
+
+
+@pytest.fixture(scope="session")
+def migrated_template(
+    database_server: DatabaseServer | None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database migrated to head once per session: a SQLite file path or a PostgreSQL name."""
+    if database_server is None:
+        path = tmp_path_factory.mktemp("template") / "kit-crise.db"
+        migrate(f"sqlite+aiosqlite:///{path}")
+        yield str(path)
+        return
+    name = f"{make_url(TEST_DATABASE_URL).database}_tpl_{_worker_suffix()}"
+    migrate(database_server.create(name))
+    yield name
+    database_server.drop(name)
+
+
+@pytest.fixture
+def empty_database_url(database_server: DatabaseServer | None, tmp_path: Path) -> Iterator[str]:
+    """A database with no table at all (for migration tests)."""
+    if database_server is None:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"kc_empty_{uuid.uuid4().hex[:12]}"
+    yield database_server.create(name)
+    database_server.drop(name)
+
+
+@pytest.fixture
+def database_url(
+    database_server: DatabaseServer | None, migrated_template: str, tmp_path: Path
+) -> Iterator[str]:
+    """A private, migrated database for one test."""
+    if database_server is None:
+        path = tmp_path / "kit-crise.db"
+        shutil.copyfile(migrated_template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    name = f"kc_test_{uuid.uuid4().hex[:12]}"
+    yield database_server.create(name, template=migrated_template)
+    database_server.drop(name)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return settings_for(database_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app=app) as client:
+        yield client
