@@ -19,6 +19,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.orm.exc import StaleDataError
 
+from service.lib.schema import ResponseStruct
 from service.lib.validation_messages import field_path, french_message
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -27,15 +28,15 @@ PROBLEM_TYPE_PREFIX = "urn:kit-crise:problem:"
 logger = structlog.get_logger("service.errors")
 
 
-class FieldError(msgspec.Struct, kw_only=True):
-    """One invalid input value."""
+class FieldError(ResponseStruct):
+    """Champ invalide et explication en français."""
 
     field: Annotated[str, msgspec.Meta(description="Champ en cause (chemin JSON ou paramètre).")]
     message: Annotated[str, msgspec.Meta(description="Explication en français.")]
     code: Annotated[str, msgspec.Meta(description="Code stable (anglais) de l'erreur.")] = "invalid"
 
 
-class ProblemDetails(msgspec.Struct, kw_only=True):
+class ProblemDetails(ResponseStruct):
     """Description d'une erreur (RFC 9457)."""
 
     type: Annotated[str, msgspec.Meta(description="URI du type d'erreur.")]

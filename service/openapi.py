@@ -7,18 +7,22 @@ and schemathesis all see one document.
 
 from __future__ import annotations
 
+import inspect
 import json
+from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
+import msgspec
 import swagger_ui
 from litestar import Litestar, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, Tag
+from litestar.openapi.spec import Components, Reference, Schema, Tag
 from litestar.static_files import create_static_files_router
 
-from service.lib.schema import RequestStruct
+from service.lib.schema import RequestStruct, ResponseStruct
 
 SCHEMA_PATH = "/schema"
 SWAGGER_ASSETS_PATH = "/schema/assets"
@@ -81,20 +85,79 @@ def swagger_assets_router() -> Router:
     )
 
 
-def _request_struct_names() -> set[str]:
-    pending, names = list(RequestStruct.__subclasses__()), set()
+def _subclasses(root: type) -> dict[str, type]:
+    pending, found = list(root.__subclasses__()), {}
     while pending:
-        struct = pending.pop()
-        names.add(struct.__name__)
-        pending += struct.__subclasses__()
-    return names
+        cls = pending.pop()
+        if cls.__module__.startswith("service."):
+            found[cls.__name__] = cls
+        pending += cls.__subclasses__()
+    return found
 
 
 def apply_contract_fixes(app: Litestar) -> None:
-    """Make the generated schema say what the app enforces."""
-    schemas = app.openapi_schema.components.schemas or {}
-    for name in _request_struct_names() & set(schemas):
+    """Make the generated schema say what the app enforces, and describe every component."""
+    document = app.openapi_schema
+    for path_item in (document.paths or {}).values():
+        for operation in (getattr(path_item, method) for method in ("get", "post", "put", "patch", "delete")):
+            for response in (operation.responses or {}).values() if operation else ():
+                if not isinstance(response, Reference) and response.headers:
+                    # Litestar collects response headers in a set: sort them for a stable file.
+                    response.headers = dict(sorted(response.headers.items()))
+    schemas = document.components.schemas or {}
+    for name in _subclasses(RequestStruct).keys() & schemas.keys():
         schemas[name].additional_properties = False
+    _restore_constraints(schemas)
+    documented = _subclasses(RequestStruct) | _subclasses(ResponseStruct) | _subclasses(StrEnum)
+    for name, cls in documented.items():
+        if name in schemas and cls.__doc__:
+            # Litestar leaves class docstrings out; generated clients show them as help.
+            schemas[name].description = inspect.cleandoc(cls.__doc__).split("\n\n")[0]
+
+
+_CONSTRAINTS = {
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+    "minLength": "min_length",
+    "maxLength": "max_length",
+    "minItems": "min_items",
+    "maxItems": "max_items",
+    "pattern": "pattern",
+}
+
+
+def _restore(generated: Schema, spec: dict[str, Any]) -> None:
+    variants = [spec, *spec.get("anyOf", [])]
+    # Litestar wraps optional and partial-update fields in oneOf: items may sit in a member.
+    arrays = [schema for schema in (generated, *(generated.one_of or ())) if isinstance(schema, Schema)]
+    for variant in variants:
+        for key, attribute in _CONSTRAINTS.items():
+            if key in variant and getattr(generated, attribute) is None:
+                setattr(generated, attribute, variant[key])
+        for array in arrays:
+            if "items" in variant and isinstance(array.items, Schema):
+                _restore(array.items, variant["items"])
+
+
+def _restore_constraints(schemas: dict[str, Schema]) -> None:
+    """Copy back the constraints Litestar 2 drops: bounds equal to 0 (``ge=0`` loses
+    ``minimum: 0``) and every constraint on list items.
+
+    msgspec's own JSON Schema of each Struct is the reference.
+    """
+    structs = [*_subclasses(RequestStruct).values(), *_subclasses(ResponseStruct).values()]
+    _, components = msgspec.json.schema_components(structs)
+    for name, component in components.items():
+        target = schemas.get(name)
+        if target is None or not target.properties:
+            continue
+        for prop, spec in component.get("properties", {}).items():
+            generated = target.properties.get(prop)
+            if not isinstance(generated, Schema):
+                continue
+            _restore(generated, spec)
 
 
 def render_openapi_document(app: Litestar) -> str:

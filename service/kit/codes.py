@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class EssmsCategory(StrEnum):
+    """Catégorie d'établissement ou service médico-social (libellé français : category_label)."""
+
     EHPAD = "EHPAD"
     CENTRE_JOUR_PA = "CENTRE_JOUR_PA"
     IME = "IME"
@@ -27,6 +29,8 @@ class EssmsCategory(StrEnum):
 
 
 class ServiceMode(StrEnum):
+    """Mode de prise en charge : hébergement, accueil de jour, domicile ou travail protégé."""
+
     HEBERGEMENT = "HEBERGEMENT"
     ACCUEIL_JOUR = "ACCUEIL_JOUR"
     DOMICILE = "DOMICILE"
@@ -34,6 +38,8 @@ class ServiceMode(StrEnum):
 
 
 class ContactRole(StrEnum):
+    """Rôle d'un contact de l'annuaire de crise (acteurs internes et externes)."""
+
     DIRECTION = "DIRECTION"
     ASTREINTE = "ASTREINTE"
     CADRE_SANTE = "CADRE_SANTE"
@@ -58,12 +64,14 @@ class ContactRole(StrEnum):
 
 
 class ContactScope(StrEnum):
-    """Whether a directory entry belongs to the establishment or is an outside actor."""
+    """Appartenance d'un contact : interne à l'établissement ou acteur externe."""
 
     INTERNE = "INTERNE"
     EXTERNE = "EXTERNE"
 
 
 class Availability(StrEnum):
+    """Disponibilité d'un contact : 24 h/24 ou selon des plages horaires."""
+
     H24 = "H24"
     HORAIRES = "HORAIRES"

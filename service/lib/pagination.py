@@ -18,6 +18,8 @@ MAX_OFFSET = 100_000
 
 
 class SortOrder(StrEnum):
+    """Sens du tri : croissant ou décroissant."""
+
     ASC = "asc"
     DESC = "desc"
 

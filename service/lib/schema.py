@@ -6,8 +6,20 @@ from typing import Annotated, Any
 
 import msgspec
 
-# Text a person must fill in: at least one visible character (spaces alone are refused).
-RequiredText = Annotated[str, msgspec.Meta(min_length=1, pattern=r"\S")]
+# Characters no one types in a name: C0/C1 controls. PostgreSQL cannot even store NUL.
+_CONTROL = r"\x00-\x1f\x7f"
+# Every character Python's str.strip() removes or ECMAScript's \s matches (the two differ, so
+# the class is spelled out: the schema must mean the same thing to clients and to the service).
+_BLANK = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+# One line a person must fill in: no control character, at least one visible character.
+RequiredText = Annotated[
+    str, msgspec.Meta(min_length=1, pattern=f"^[^{_CONTROL}]*[^{_BLANK}][^{_CONTROL}]*$")
+]
+# Free text over several lines: tabs and line breaks allowed, other controls refused.
+MultilineText = Annotated[str, msgspec.Meta(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
+# A search term typed in a box.
+SEARCH_PATTERN = f"^[^{_CONTROL}]*$"
 
 
 class RequestStruct(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

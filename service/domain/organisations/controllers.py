@@ -13,18 +13,19 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from service.db.models import Contact, Organisation
 from service.domain.organisations.schemas import (
+    DEPARTEMENT_PATTERN,
+    FINESS_PATTERN,
+    REGION_PATTERN,
     ContactCreate,
     ContactPage,
     ContactRead,
     ContactSort,
     ContactUpdate,
-    DepartementCode,
     OrganisationCreate,
     OrganisationPage,
     OrganisationRead,
     OrganisationSort,
     OrganisationUpdate,
-    RegionCode,
 )
 from service.domain.organisations.services import ContactService, OrganisationService
 from service.errors import problem_responses
@@ -33,6 +34,7 @@ from service.kit.codes import Availability, ContactRole, EssmsCategory, ServiceM
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.geography import load_geography
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
+from service.lib.schema import SEARCH_PATTERN
 
 ORGANISATIONS_PATH = "/api/v1/organisations"
 
@@ -109,6 +111,7 @@ class OrganisationController(Controller):
     @get(
         "/",
         operation_id="listOrganisations",
+        response_description="Page d'établissements.",
         summary="Lister les établissements",
         responses=problem_responses(),
     )
@@ -122,10 +125,11 @@ class OrganisationController(Controller):
         ] = OrganisationSort.NAME,
         order: Order = SortOrder.ASC,
         region_code: Annotated[
-            RegionCode | None, QueryParameter(description="Filtre : code de région.")
+            str | None, QueryParameter(pattern=REGION_PATTERN, description="Filtre : code de région.")
         ] = None,
         departement_code: Annotated[
-            DepartementCode | None, QueryParameter(description="Filtre : code de département.")
+            str | None,
+            QueryParameter(pattern=DEPARTEMENT_PATTERN, description="Filtre : code de département."),
         ] = None,
         category: Annotated[
             EssmsCategory | None, QueryParameter(description="Filtre : catégorie d'ESSMS.")
@@ -133,7 +137,7 @@ class OrganisationController(Controller):
         finess: Annotated[
             str | None,
             QueryParameter(
-                pattern=r"^(?:[0-9]{2}|2[AB])[0-9]{7}$",
+                pattern=FINESS_PATTERN,
                 description="Filtre : FINESS géographique ou juridique exact.",
             ),
         ] = None,
@@ -142,6 +146,7 @@ class OrganisationController(Controller):
             QueryParameter(
                 min_length=1,
                 max_length=100,
+                pattern=SEARCH_PATTERN,
                 description="Recherche dans le nom, le nom court, le gestionnaire et le FINESS.",
             ),
         ] = None,
@@ -167,6 +172,7 @@ class OrganisationController(Controller):
     @post(
         "/",
         operation_id="createOrganisation",
+        response_description="Établissement créé.",
         summary="Enregistrer un établissement",
         responses=problem_responses(409, 413, 422),
         response_headers=[ETAG_HEADER, LOCATION_HEADER],
@@ -186,6 +192,7 @@ class OrganisationController(Controller):
     @get(
         "/{organisation_id:uuid}",
         operation_id="getOrganisation",
+        response_description="L'établissement demandé.",
         summary="Lire un établissement",
         responses=problem_responses(404),
         response_headers=[ETAG_HEADER],
@@ -200,6 +207,7 @@ class OrganisationController(Controller):
     @patch(
         "/{organisation_id:uuid}",
         operation_id="updateOrganisation",
+        response_description="L'établissement modifié.",
         summary="Modifier un établissement",
         responses=problem_responses(404, 409, 412, 413, 422),
         response_headers=[ETAG_HEADER],
@@ -218,6 +226,7 @@ class OrganisationController(Controller):
     @delete(
         "/{organisation_id:uuid}",
         operation_id="deleteOrganisation",
+        response_description="Établissement supprimé.",
         summary="Supprimer un établissement",
         responses=problem_responses(404, 412),
     )
@@ -243,6 +252,7 @@ class ContactController(Controller):
     @get(
         "/",
         operation_id="listContacts",
+        response_description="Page de l'annuaire de crise.",
         summary="Lister l'annuaire de crise",
         responses=problem_responses(404),
     )
@@ -272,6 +282,7 @@ class ContactController(Controller):
     @post(
         "/",
         operation_id="createContact",
+        response_description="Contact créé.",
         summary="Ajouter un contact à l'annuaire de crise",
         responses=problem_responses(404, 413, 422),
         response_headers=[ETAG_HEADER, LOCATION_HEADER],
@@ -296,6 +307,7 @@ class ContactController(Controller):
     @get(
         "/{contact_id:uuid}",
         operation_id="getContact",
+        response_description="Le contact demandé.",
         summary="Lire un contact",
         responses=problem_responses(404),
         response_headers=[ETAG_HEADER],
@@ -313,6 +325,7 @@ class ContactController(Controller):
     @patch(
         "/{contact_id:uuid}",
         operation_id="updateContact",
+        response_description="Le contact modifié.",
         summary="Modifier un contact",
         responses=problem_responses(404, 412, 413, 422),
         response_headers=[ETAG_HEADER],
@@ -332,6 +345,7 @@ class ContactController(Controller):
     @delete(
         "/{contact_id:uuid}",
         operation_id="deleteContact",
+        response_description="Contact supprimé.",
         summary="Supprimer un contact",
         responses=problem_responses(404, 409, 412),
     )

@@ -91,7 +91,7 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
                     ignore_case=True,
                 )
             )
-        return await self.list_and_count(*filters)
+        return await self.get_many_and_count(*filters)
 
     async def create_organisation(self, data: OrganisationCreate) -> Organisation:
         state = data.provided_fields()
@@ -170,7 +170,7 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
         filters.append(Contact.organisation_id == organisation_id)
         if role:
             filters.append(Contact.role == role)
-        return await self.list_and_count(*filters)
+        return await self.get_many_and_count(*filters)
 
     async def create_contact(self, organisation_id: UUID, data: ContactCreate) -> Contact:
         state = data.provided_fields()

@@ -29,7 +29,12 @@ class HealthController(Controller):
     path = "/health"
     tags = ["system"]
 
-    @get("/live", operation_id="checkLiveness", summary="Le processus répond")
+    @get(
+        "/live",
+        operation_id="checkLiveness",
+        response_description="Le processus est vivant.",
+        summary="Le processus répond",
+    )
     async def live(self) -> HealthStatus:
         """Sonde de vivacité, sans accès à la base : une panne de base ne doit pas redémarrer les pods."""
         return HealthStatus(status="ok", version=version("kit-crise"))
@@ -37,6 +42,7 @@ class HealthController(Controller):
     @get(
         "/ready",
         operation_id="checkReadiness",
+        response_description="Le service est prêt.",
         summary="Le service peut traiter des requêtes",
         responses={503: problem_responses(503)[503]},
     )
