@@ -14,7 +14,7 @@ import msgspec
 import structlog
 from advanced_alchemy import exceptions as aa_exceptions
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.orm.exc import StaleDataError
@@ -193,17 +193,17 @@ def handle_validation_exception(
         for item in raw_errors
         if isinstance(item, dict)
     ]
-    if errors:
-        detail = "Certaines valeurs sont invalides : voir la liste des erreurs."
-        return _http_problem(request, 400, detail=detail, errors=errors)
-    # No field list: the body itself could not be decoded (malformed JSON, wrong encoding).
-    detail = "Le corps de la requête n'est pas un JSON valide."
-    return _http_problem(request, 400, code="malformed_json", detail=detail)
+    detail = "Certaines valeurs sont invalides : voir la liste des erreurs."
+    return _http_problem(request, 400, detail=detail, errors=errors)
 
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ProblemDetails]:
-    headers = dict(exc.headers or {})
-    return _http_problem(request, exc.status_code, headers=headers or None)
+    headers = dict(exc.headers or {}) or None
+    if isinstance(exc.__cause__, SerializationException):
+        # Litestar wraps the JSON decoder's error in a plain 400 ClientException.
+        detail = "Le corps de la requête n'est pas un JSON valide."
+        return _http_problem(request, 400, code="malformed_json", detail=detail, headers=headers)
+    return _http_problem(request, exc.status_code, headers=headers)
 
 
 def handle_repository_not_found(

@@ -11,6 +11,7 @@ import re
 import sys
 import time
 import uuid
+from typing import Any
 
 import structlog
 from litestar.datastructures import MutableScopeHeaders
@@ -50,7 +51,7 @@ def configure_logging(settings: LogSettings) -> None:
         cache_logger_on_first_use=False,
     )
     # Library loggers (uvicorn, alembic, sqlalchemy) go through the same renderer.
-    handler = logging.StreamHandler(sys.stdout)
+    handler = _StdoutHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
@@ -60,6 +61,20 @@ def configure_logging(settings: LogSettings) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(settings.level)
+    # Client libraries log whole URLs, query strings included: keep them to warnings.
+    logging.getLogger("httpx").setLevel(max(settings.level_number, logging.WARNING))
+
+
+class _StdoutHandler(logging.StreamHandler[Any]):
+    """Writes to the current ``sys.stdout``, even after something (a test, a reloader) swapped it."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        """The stream is always the current stdout."""
 
 
 class RequestLogMiddleware:
@@ -76,17 +91,11 @@ class RequestLogMiddleware:
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status = 500
+        logged = False
 
-        async def send_with_request_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_request_id)
-        finally:
+        def log_request() -> None:
+            nonlocal logged
+            logged = True
             request_logger.info(
                 "request",
                 method=scope.get("method", ""),
@@ -94,6 +103,23 @@ class RequestLogMiddleware:
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableScopeHeaders.from_message(message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+            # Logged when the last byte leaves, not when the app returns: a client may already
+            # have the response by then.
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                log_request()
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            if not logged:
+                log_request()
             structlog.contextvars.unbind_contextvars("request_id")
 
 

@@ -86,7 +86,8 @@ def swagger_assets_router() -> Router:
 
 
 def _subclasses(root: type) -> dict[str, type]:
-    pending, found = list(root.__subclasses__()), {}
+    pending: list[type] = list(root.__subclasses__())
+    found: dict[str, type] = {}
     while pending:
         cls = pending.pop()
         if cls.__module__.startswith("service."):

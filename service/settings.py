@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,10 @@ class DatabaseSettings:
 class LogSettings:
     level: LogLevel = "INFO"
     format: LogFormat = "json"
+
+    @property
+    def level_number(self) -> int:
+        return logging.getLevelName(self.level)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

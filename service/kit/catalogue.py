@@ -73,10 +73,10 @@ def check_catalogue(catalogue: Catalogue) -> None:
         raise CatalogueError("catalogue.toml is inconsistent: " + "; ".join(problems))
 
 
-def decode_catalogue(raw: bytes) -> Catalogue:
-    """Decode and check a catalogue file; unknown codes fail in the decoder itself."""
+def build_catalogue(data: object) -> Catalogue:
+    """Convert and check decoded catalogue data; unknown codes fail in the conversion itself."""
     try:
-        catalogue = msgspec.toml.decode(raw, type=Catalogue)
+        catalogue = msgspec.convert(data, type=Catalogue)
     except msgspec.ValidationError as exc:
         raise CatalogueError(f"catalogue.toml is invalid: {exc}") from exc
     check_catalogue(catalogue)
@@ -86,4 +86,4 @@ def decode_catalogue(raw: bytes) -> Catalogue:
 @functools.cache
 def get_catalogue() -> Catalogue:
     raw = (resources.files("service.kit") / "data" / "catalogue.toml").read_bytes()
-    return decode_catalogue(raw)
+    return build_catalogue(msgspec.toml.decode(raw))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-# Metropolitan France and the overseas départements/collectivities that share the 0 prefix.
-_FRENCH_REGIONS = ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF")
+# Overseas first: dialled nationally, 0596… (Martinique) or 0269… (Mayotte) also parse as
+# metropolitan 05/02 numbers, so the overseas reading must win when it is valid.
+_FRENCH_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "FR")
 
 
 def normalise_phone(raw: str) -> str | None:

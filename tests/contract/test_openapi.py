@@ -65,7 +65,8 @@ def test_document_is_openapi_3_1_with_french_text(document: dict[str, Any]) -> N
     assert document["openapi"].startswith("3.1")
     raw = COMMITTED.read_text(encoding="utf-8")
     assert "établissement" in raw  # French kept readable, not \\u-escaped
-    assert raw.endswith("}\n") and not raw.endswith("\n\n")
+    assert raw.endswith("}\n")
+    assert not raw.endswith("\n\n")
 
 
 def test_operation_ids_are_explicit_unique_lower_camel(document: dict[str, Any]) -> None:

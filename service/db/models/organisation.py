@@ -29,6 +29,8 @@ class Organisation(Base):
     organisme_gestionnaire: Mapped[str | None] = mapped_column(String(200))
     capacity_places: Mapped[int | None] = mapped_column(Integer)
     sites_count: Mapped[int] = mapped_column(Integer, default=1)
+    # Folded names and numbers (service.lib.text.fold), kept by the service for the ``q`` filter.
+    search_text: Mapped[str] = mapped_column(String(800), default="")
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="organisation",

@@ -147,7 +147,10 @@ class OrganisationController(Controller):
                 min_length=1,
                 max_length=100,
                 pattern=SEARCH_PATTERN,
-                description="Recherche dans le nom, le nom court, le gestionnaire et le FINESS.",
+                description=(
+                    "Recherche, sans tenir compte des majuscules ni des accents, dans le nom, "
+                    "le nom court, le gestionnaire et les FINESS."
+                ),
             ),
         ] = None,
     ) -> OrganisationPage:

@@ -175,7 +175,15 @@ PhoneNumber = Annotated[
 Phones = Annotated[
     list[PhoneNumber], Meta(max_length=5, description="Jusqu'à cinq numéros, le premier est le principal.")
 ]
-Email = Annotated[str, Meta(min_length=3, max_length=254, description="Adresse électronique.")]
+Email = Annotated[
+    str,
+    Meta(
+        min_length=3,
+        max_length=254,
+        pattern=r"^[^\x00-\x20\x7f@]+@[^\x00-\x20\x7f@]+$",
+        description="Adresse électronique (vérifiée et normalisée).",
+    ),
+]
 BackupFor = Annotated[UUID, Meta(description="Contact dont celui-ci est le suppléant (même établissement).")]
 Reachability = Annotated[Availability, Meta(description="Disponibilité du contact.")]
 ReachabilityLabel = Annotated[str, Meta(description="Libellé français de la disponibilité.")]
