@@ -63,9 +63,12 @@ async def run_migrations_online() -> None:
     engine = config.engine or async_engine_from_config(
         {"sqlalchemy.url": config.db_url}, prefix="sqlalchemy.", poolclass=pool.NullPool
     )
-    async with cast("AsyncEngine", engine).connect() as connection:
-        await connection.run_sync(_run_sync)
-    await cast("AsyncEngine", engine).dispose()
+    try:
+        async with cast("AsyncEngine", engine).connect() as connection:
+            await connection.run_sync(_run_sync)
+    finally:
+        # Also when a command fails (`db check` finding a difference): no connection left open.
+        await cast("AsyncEngine", engine).dispose()
 
 
 if context.is_offline_mode():

@@ -1,0 +1,84 @@
+# kit-crise — every command a developer or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.SUFFIXES:
+
+PYTHON ?= python3
+VENV := .venv
+TOOLS := .tools
+UV_VERSION := 0.13.8
+UV := $(TOOLS)/bin/uv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Two workers: the machines have two cores. `make test PYTEST_ARGS="-k contacts"` narrows a run.
+PYTEST_ARGS ?= -n 2
+
+# uv must never fetch a Python of its own: the machines reach package registries only.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --all-groups
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed ## Create .venv and install the locked dependencies
+
+.PHONY: run
+run: install db-upgrade ## Install, migrate the embedded database, serve on http://127.0.0.1:8000 (HOST, PORT)
+	$(BIN)/kit-crise serve --host $(HOST) --port $(PORT)
+
+.PHONY: dev
+dev: install db-upgrade ## Like run, reloading on code changes, with readable logs
+	KIT_CRISE_LOG_FORMAT=console $(BIN)/kit-crise serve --host $(HOST) --port $(PORT) --reload
+
+.PHONY: test
+test: install lint ## Lint, then the whole suite (KIT_CRISE_TEST_DATABASE_URL selects PostgreSQL)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install ## ruff (lint + format check) and mypy --strict on service/
+	$(BIN)/ruff check service tests migrations
+	$(BIN)/ruff format --check service tests migrations
+	$(BIN)/mypy --strict service
+
+.PHONY: fmt
+fmt: install ## Format and auto-fix the code
+	$(BIN)/ruff format service tests migrations
+	$(BIN)/ruff check --fix service tests migrations
+
+.PHONY: openapi
+openapi: install ## Write openapi/openapi.json from the code
+	$(BIN)/kit-crise openapi export openapi/openapi.json
+
+.PHONY: db-upgrade
+db-upgrade: install ## Apply the migrations (KIT_CRISE_DATABASE_URL, default ./data/kit-crise.db)
+	$(BIN)/kit-crise db upgrade
+
+.PHONY: db-check
+db-check: install ## Fail when the models need a migration that does not exist
+	$(BIN)/kit-crise db check
+
+.PHONY: db-revision
+db-revision: install ## Write a migration from the model changes: make db-revision m="what changed"
+	@test -n "$(m)" || { echo 'usage: make db-revision m="what changed"'; exit 2; }
+	$(BIN)/kit-crise db upgrade
+	$(BIN)/kit-crise db revision -m "$(m)"
+
+.PHONY: fuzz
+fuzz: install ## Longer, randomised contract fuzzing (schemathesis) to hunt for new failures
+	KIT_CRISE_FUZZ_EXAMPLES=500 KIT_CRISE_FUZZ_RANDOM=1 $(BIN)/python -m pytest tests/contract -m slow
+
+.PHONY: clean
+clean: ## Remove the virtual environments and caches (keeps ./data)
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
