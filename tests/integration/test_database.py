@@ -11,7 +11,9 @@ from service.settings import Settings
 pytestmark = pytest.mark.anyio
 
 
-async def test_sqlite_connections_enforce_foreign_keys_with_wal_and_a_busy_timeout(settings: Settings) -> None:
+async def test_sqlite_connections_enforce_foreign_keys_with_wal_and_a_busy_timeout(
+    settings: Settings,
+) -> None:
     if not settings.database.is_sqlite:
         pytest.skip("SQLite pragmas only")
     engine = create_engine(settings.database)
@@ -22,4 +24,3 @@ async def test_sqlite_connections_enforce_foreign_keys_with_wal_and_a_busy_timeo
             assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
     finally:
         await engine.dispose()
-
