@@ -180,13 +180,20 @@ def handle_service_error(request: Request[Any, Any, Any], exc: ServiceError) -> 
     )
 
 
+def _wire_name(item: dict[str, Any]) -> str | None:
+    """Headers are reported under their Python parameter name; clients know ``If-Match``."""
+    if item.get("source") != "header" or not item.get("key"):
+        return None
+    return "-".join(part.capitalize() for part in str(item["key"]).split("_"))
+
+
 def handle_validation_exception(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[ProblemDetails]:
     raw_errors = exc.extra if isinstance(exc.extra, list) else []
     errors = [
         FieldError(
-            field=field_path(item.get("key"), str(item.get("message", ""))),
+            field=_wire_name(item) or field_path(item.get("key"), str(item.get("message", ""))),
             message=french_message(str(item.get("message", ""))),
             code="invalid",
         )

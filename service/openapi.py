@@ -46,6 +46,8 @@ Conventions :
 - listes paginées par `limit` (1 à 100) et `offset`, triées par `sort` et `order` ;
 - chaque ressource modifiable porte un `ETag` ; envoyez-le dans `If-Match` pour éviter
   d'écraser la modification d'un collègue (réponse 412 sinon) ;
+- les créations acceptent un en-tête `Idempotency-Key` : une requête rejouée avec la même
+  clé dans les 24 heures renvoie la première réponse au lieu de créer un doublon ;
 - identifiants UUIDv7, dates UTC au format RFC 3339.
 """
 

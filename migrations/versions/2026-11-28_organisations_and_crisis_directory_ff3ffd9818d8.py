@@ -1,4 +1,4 @@
-"""Organisations (ESSMS) and their crisis directory.
+"""Organisations (ESSMS), their crisis directory, and idempotency records.
 
 Revision ID: ff3ffd9818d8
 Revises:
@@ -88,8 +88,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contact_backup_for_id"), ["backup_for_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contact_organisation_id"), ["organisation_id"], unique=False)
 
+    op.create_table(
+        "idempotency_record",
+        sa.Column("id", sa.GUID(length=16), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("method", sa.String(length=10), nullable=False),
+        sa.Column("path", sa.String(length=500), nullable=False),
+        sa.Column("request_digest", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("etag", sa.String(length=64), nullable=True),
+        sa.Column("location", sa.String(length=500), nullable=True),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTimeUTC(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTimeUTC(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_record")),
+        sa.UniqueConstraint("key", "method", "path", name=op.f("uq_idempotency_record_key")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("idempotency_record")
     with op.batch_alter_table("contact", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_contact_backup_for_id"))

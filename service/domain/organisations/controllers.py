@@ -33,6 +33,7 @@ from service.kit.catalogue import get_catalogue
 from service.kit.codes import Availability, ContactRole, EssmsCategory, ServiceMode
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.geography import load_geography
+from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
 from service.lib.schema import SEARCH_PATTERN
 
@@ -106,6 +107,7 @@ class OrganisationController(Controller):
     dependencies = {
         "organisations": Provide(create_service_provider(OrganisationService)),
         **PAGINATION_DEPENDENCIES,
+        **IDEMPOTENCY_DEPENDENCIES,
     }
 
     @get(
@@ -178,18 +180,25 @@ class OrganisationController(Controller):
         response_description="Établissement créé.",
         summary="Enregistrer un établissement",
         responses=problem_responses(409, 413, 422),
-        response_headers=[ETAG_HEADER, LOCATION_HEADER],
+        response_headers=[ETAG_HEADER, LOCATION_HEADER, REPLAYED_RESPONSE_HEADER],
     )
     async def create_organisation(
-        self, organisations: NamedDependency[OrganisationService], data: JSONBody[OrganisationCreate]
+        self,
+        organisations: NamedDependency[OrganisationService],
+        idempotency: NamedDependency[Idempotency],
+        data: JSONBody[OrganisationCreate],
     ) -> Response[OrganisationRead]:
         """Enregistre un établissement ; son FINESS géographique doit être valide et encore inconnu."""
+        if (earlier := await idempotency.replay(data, OrganisationRead)) is not None:
+            return earlier
         organisation = await organisations.create_organisation(data)
-        return tagged(
-            organisation_read(organisation),
-            organisation.revision,
-            status_code=201,
-            location=f"{ORGANISATIONS_PATH}/{organisation.id}",
+        return await idempotency.remember(
+            tagged(
+                organisation_read(organisation),
+                organisation.revision,
+                status_code=201,
+                location=f"{ORGANISATIONS_PATH}/{organisation.id}",
+            )
         )
 
     @get(
@@ -250,6 +259,7 @@ class ContactController(Controller):
         "organisations": Provide(create_service_provider(OrganisationService)),
         "contacts": Provide(create_service_provider(ContactService)),
         **PAGINATION_DEPENDENCIES,
+        **IDEMPOTENCY_DEPENDENCIES,
     }
 
     @get(
@@ -287,24 +297,29 @@ class ContactController(Controller):
         operation_id="createContact",
         response_description="Contact créé.",
         summary="Ajouter un contact à l'annuaire de crise",
-        responses=problem_responses(404, 413, 422),
-        response_headers=[ETAG_HEADER, LOCATION_HEADER],
+        responses=problem_responses(404, 409, 413, 422),
+        response_headers=[ETAG_HEADER, LOCATION_HEADER, REPLAYED_RESPONSE_HEADER],
     )
     async def create_contact(
         self,
         organisations: NamedDependency[OrganisationService],
         contacts: NamedDependency[ContactService],
+        idempotency: NamedDependency[Idempotency],
         organisation_id: OrganisationId,
         data: JSONBody[ContactCreate],
     ) -> Response[ContactRead]:
         """Ajoute un contact ; téléphones et adresse électronique sont vérifiés et normalisés."""
         await organisations.get_organisation(organisation_id)
+        if (earlier := await idempotency.replay(data, ContactRead)) is not None:
+            return earlier
         contact = await contacts.create_contact(organisation_id, data)
-        return tagged(
-            contact_read(contact),
-            contact.revision,
-            status_code=201,
-            location=f"{ORGANISATIONS_PATH}/{organisation_id}/contacts/{contact.id}",
+        return await idempotency.remember(
+            tagged(
+                contact_read(contact),
+                contact.revision,
+                status_code=201,
+                location=f"{ORGANISATIONS_PATH}/{organisation_id}/contacts/{contact.id}",
+            )
         )
 
     @get(

@@ -1,0 +1,103 @@
+"""A client that retries a creation with the same Idempotency-Key never creates a duplicate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from service.db.models import IdempotencyRecord
+from service.settings import Settings
+from tests.factories import contact_payload, finess, organisation_payload
+
+pytestmark = pytest.mark.anyio
+
+Client = AsyncTestClient[Litestar]
+URL = "/api/v1/organisations"
+
+
+async def total(client: Client, url: str = URL) -> int:
+    count: int = (await client.get(url)).json()["total"]
+    return count
+
+
+async def test_a_retry_replays_the_first_answer(client: Client) -> None:
+    payload = organisation_payload()
+    headers = {"Idempotency-Key": "crm-7f3a-1"}
+    first = await client.post(URL, json=payload, headers=headers)
+    retry = await client.post(URL, json=payload, headers=headers)
+    assert first.status_code == retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["location"] == first.headers["location"]
+    assert retry.headers["etag"] == first.headers["etag"]
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert await total(client) == 1
+
+
+async def test_without_a_key_each_request_creates(client: Client) -> None:
+    await client.post(URL, json=organisation_payload())
+    await client.post(URL, json=organisation_payload())
+    assert await total(client) == 2
+
+
+async def test_the_same_key_with_another_body_is_refused(client: Client) -> None:
+    headers = {"Idempotency-Key": "crm-7f3a-2"}
+    await client.post(URL, json=organisation_payload(name="EHPAD Les Tilleuls"), headers=headers)
+    other = await client.post(URL, json=organisation_payload(name="EHPAD Les Lilas"), headers=headers)
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert await total(client) == 1
+
+
+async def test_a_refused_request_can_be_corrected_and_retried_with_its_key(client: Client) -> None:
+    headers = {"Idempotency-Key": "crm-7f3a-3"}
+    refused = await client.post(URL, json=organisation_payload(departement_code="69"), headers=headers)
+    assert refused.status_code == 422
+    corrected = await client.post(URL, json=organisation_payload(), headers=headers)
+    assert corrected.status_code == 201
+    assert await total(client) == 1
+
+
+async def test_keys_are_scoped_to_the_endpoint(client: Client) -> None:
+    headers = {"Idempotency-Key": "shared-key"}
+    organisation = (await client.post(URL, json=organisation_payload(), headers=headers)).json()
+    contacts = f"{URL}/{organisation['id']}/contacts"
+    contact = await client.post(contacts, json=contact_payload(), headers=headers)
+    again = await client.post(contacts, json=contact_payload(), headers=headers)
+    assert contact.status_code == again.status_code == 201
+    assert again.json()["id"] == contact.json()["id"]
+    assert await total(client, contacts) == 1
+
+
+async def test_a_key_older_than_a_day_is_forgotten(client: Client, settings: Settings) -> None:
+    headers = {"Idempotency-Key": "crm-7f3a-4"}
+    payload: dict[str, Any] = organisation_payload()
+    first = await client.post(URL, json=payload, headers=headers)
+    await client.delete(first.headers["location"])
+    engine = create_async_engine(settings.database.url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(IdempotencyRecord).values(created_at=datetime(2000, 1, 1, tzinfo=UTC))
+            )
+    finally:
+        await engine.dispose()
+    later = await client.post(URL, json=payload, headers=headers)
+    assert later.status_code == 201
+    assert later.json()["id"] != first.json()["id"]
+
+
+@pytest.mark.parametrize("key", [b"", b"with space", "é".encode("latin-1"), b"x" * 256])
+async def test_malformed_keys_are_400(client: Client, key: bytes) -> None:
+    response = await client.post(
+        URL, json=organisation_payload(finess_et=finess()), headers={"Idempotency-Key": key}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert await total(client) == 0
