@@ -17,19 +17,12 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.factories import contact_payload, finess, organisation_payload
+from tests.problems import assert_problem
 
 pytestmark = pytest.mark.anyio
 
 Client = AsyncTestClient[Litestar]
 ORGANISATIONS = "/api/v1/organisations"
-FRENCH_TITLES = {
-    400: "Requête invalide",
-    404: "Ressource introuvable",
-    409: "Conflit avec l'état actuel",
-    412: "Version périmée",
-    413: "Requête trop volumineuse",
-    422: "Données invalides",
-}
 HUGE_INTEGER = 10**30
 LONG_TEXT = "x" * 100_000
 OVER_ONE_MIB = "x" * (1024 * 1024 + 1)
@@ -40,28 +33,6 @@ UPDATE_ORGANISATION = "PATCH organisation"
 CREATE_CONTACT = "POST contact"
 UPDATE_CONTACT = "PATCH contact"
 WRITES = (CREATE_ORGANISATION, UPDATE_ORGANISATION, CREATE_CONTACT, UPDATE_CONTACT)
-
-
-def assert_problem(
-    response: httpx.Response, status: int, code: str, *, field: str | None = None
-) -> dict[str, Any]:
-    """A French problem+json with this status and code (and an error naming ``field``)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
-    assert (body["status"], body["code"], body["type"]) == (status, code, f"urn:kit-crise:problem:{code}")
-    assert body["title"] == FRENCH_TITLES[status]
-    assert body["detail"]
-    assert body["instance"] == response.request.url.path
-    for error in body["errors"]:
-        assert error["field"]
-        assert error["code"]
-        assert error["message"]
-        # msgspec's English sentences ("Expected `int`, got `str`") never reach the user.
-        assert not error["message"].startswith(("Expected", "Object", "Invalid"))
-    if field is not None:
-        assert field in [error["field"] for error in body["errors"]], body["errors"]
-    return body
 
 
 def bad_key_finess() -> str:

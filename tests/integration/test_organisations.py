@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from httpx import Response
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from tests.factories import finess, organisation_payload
+from tests.problems import assert_problem
 
 pytestmark = pytest.mark.anyio
 
@@ -21,15 +21,6 @@ async def create(client: Client, **overrides: Any) -> dict[str, Any]:
     response = await client.post(URL, json=organisation_payload(**overrides))
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
-    return body
-
-
-def assert_problem(response: Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    body: dict[str, Any] = response.json()
-    assert body["code"] == code
-    assert body["status"] == status
     return body
 
 
