@@ -17,6 +17,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.lib.schema import ResponseStruct
@@ -222,9 +223,20 @@ def handle_repository_not_found(
 def handle_integrity_error(
     request: Request[Any, Any, Any], exc: aa_exceptions.IntegrityError
 ) -> Response[ProblemDetails]:
+    if isinstance(exc.__cause__, OperationalError):
+        # advanced-alchemy reports SQLite's "database is locked" (busy_timeout exhausted) here.
+        logger.warning("database_busy", cause=str(exc.__cause__)[:200])
+        return problem_response(
+            request,
+            status=503,
+            code="database_busy",
+            title="Service momentanément occupé",
+            detail="La base de données est occupée par d'autres modifications : réessayez dans un instant.",
+            headers={"Retry-After": "1"},
+        )
     # Services check the rules they know before writing; reaching this means a race with
     # another request (e.g. two creations with the same FINESS at the same moment).
-    logger.warning("integrity_conflict", error=exc.__class__.__name__)
+    logger.warning("integrity_conflict", cause=str(exc.__cause__)[:200])
     return problem_response(
         request,
         status=409,

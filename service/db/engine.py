@@ -47,6 +47,11 @@ def _create_sqlite_engine(settings: DatabaseSettings) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front. A deferred transaction that reads, then
+        # writes while another writer holds the lock gets "database is locked" at once, without
+        # waiting for busy_timeout (SQLite refuses to wait where it could deadlock): under
+        # concurrent edits most writes failed that way. Reads queue too; the embedded database
+        # serves one establishment or a small team, and PostgreSQL is for more.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

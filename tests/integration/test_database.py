@@ -1,12 +1,15 @@
-"""The embedded SQLite database is set up for safe concurrent use."""
+"""The databases are set up for safe concurrent use."""
 
 from __future__ import annotations
+
+import asyncio
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from service.db.engine import create_engine
-from service.settings import Settings
+from service.settings import DatabaseSettings, Settings
 
 pytestmark = pytest.mark.anyio
 
@@ -22,5 +25,38 @@ async def test_sqlite_connections_enforce_foreign_keys_with_wal_and_a_busy_timeo
             assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
             assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
             assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    finally:
+        await engine.dispose()
+
+
+async def test_a_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
+    """Regression: a deferred SQLite transaction that read, then wrote while another writer held
+    the lock failed at once with "database is locked" (most concurrent edits did)."""
+    engine = create_engine(DatabaseSettings(url=f"sqlite+aiosqlite:///{tmp_path / 'race.db'}"))
+    try:
+        async with engine.begin() as setup:
+            await setup.execute(text("CREATE TABLE counter (value INTEGER)"))
+            await setup.execute(text("INSERT INTO counter VALUES (0)"))
+
+        first_has_written = asyncio.Event()
+
+        async def second_writer() -> None:
+            await first_has_written.wait()
+            async with engine.begin() as connection:
+                value = (await connection.execute(text("SELECT value FROM counter"))).scalar_one()
+                await connection.execute(text("UPDATE counter SET value = :value"), {"value": value + 1})
+
+        async with engine.connect() as first:
+            await first.begin()
+            value = (await first.execute(text("SELECT value FROM counter"))).scalar_one()
+            await first.execute(text("UPDATE counter SET value = :value"), {"value": value + 1})
+            second = asyncio.create_task(second_writer())
+            first_has_written.set()
+            await asyncio.sleep(0.2)
+            await first.commit()
+        await second
+
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("SELECT value FROM counter"))).scalar_one() == 2
     finally:
         await engine.dispose()
