@@ -8,7 +8,7 @@ from litestar.datastructures import State
 
 from service.db.config import build_sqlalchemy_config
 from service.db.engine import create_engine
-from service.domain.controllers import CONTROLLERS
+from service.domain.controllers import route_handlers
 from service.errors import EXCEPTION_HANDLERS
 from service.kit.catalogue import get_catalogue
 from service.lib.geography import load_geography
@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     load_geography()
     engine = create_engine(settings.database)
     app = Litestar(
-        route_handlers=[*CONTROLLERS, swagger_assets_router()],
+        route_handlers=[*route_handlers(), swagger_assets_router()],
         plugins=[SQLAlchemyPlugin(config=build_sqlalchemy_config(settings, engine))],
         # The plugin does not own an engine it was handed: close its connections ourselves.
         on_shutdown=[engine.dispose],

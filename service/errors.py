@@ -278,6 +278,7 @@ _RESPONSE_DESCRIPTIONS: dict[int, str] = {
     409: "Conflit avec l'état actuel (doublon, ressource encore utilisée).",
     412: "La ressource a changé depuis la lecture (en-tête If-Match périmé).",
     413: "Corps de requête trop volumineux.",
+    415: "Le corps de la requête doit être du JSON (application/json).",
     422: "Données bien formées mais refusées par une règle métier.",
     503: "Service indisponible.",
 }

@@ -12,6 +12,7 @@ FRENCH_TITLES = {
     409: "Conflit avec l'état actuel",
     412: "Version périmée",
     413: "Requête trop volumineuse",
+    415: "Format non pris en charge",
     422: "Données invalides",
 }
 

@@ -106,9 +106,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_record")),
         sa.UniqueConstraint("key", "method", "path", name=op.f("uq_idempotency_record_key")),
     )
+    op.create_index("ix_idempotency_record_created_at", "idempotency_record", ["created_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_idempotency_record_created_at", table_name="idempotency_record")
     op.drop_table("idempotency_record")
     with op.batch_alter_table("contact", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_organisation_id"))

@@ -66,10 +66,9 @@ class Idempotency:
         if self.key is None:
             return None
         self._digest = hashlib.sha256(msgspec.json.encode(data, order="sorted")).hexdigest()
+        # Expired records of every key go here, so the table never outgrows one day of creations.
         await self.session.execute(
-            delete(IdempotencyRecord).where(
-                *self._same_request(), IdempotencyRecord.created_at < datetime.now(UTC) - RETENTION
-            )
+            delete(IdempotencyRecord).where(IdempotencyRecord.created_at < datetime.now(UTC) - RETENTION)
         )
         record = (await self.session.execute(select(IdempotencyRecord).where(*self._same_request()))).scalar()
         if record is None:

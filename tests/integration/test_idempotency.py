@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from service.db.models import IdempotencyRecord
@@ -101,3 +101,19 @@ async def test_malformed_keys_are_400(client: Client, key: bytes) -> None:
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "Idempotency-Key"
     assert await total(client) == 0
+
+
+async def test_expired_records_of_other_keys_are_purged_too(client: Client, settings: Settings) -> None:
+    await client.post(URL, json=organisation_payload(), headers={"Idempotency-Key": "old-key"})
+    engine = create_async_engine(settings.database.url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(IdempotencyRecord).values(created_at=datetime(2000, 1, 1, tzinfo=UTC))
+            )
+        await client.post(URL, json=organisation_payload(), headers={"Idempotency-Key": "new-key"})
+        async with engine.connect() as connection:
+            keys = (await connection.execute(select(IdempotencyRecord.key))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert keys == ["new-key"]

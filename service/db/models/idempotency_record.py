@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Base
@@ -10,7 +10,11 @@ from service.db.base import Base
 
 class IdempotencyRecord(Base):
     __tablename__ = "idempotency_record"
-    __table_args__ = (UniqueConstraint("key", "method", "path"),)
+    __table_args__ = (
+        UniqueConstraint("key", "method", "path"),
+        # Expired records are purged by age.
+        Index("ix_idempotency_record_created_at", "created_at"),
+    )
 
     key: Mapped[str] = mapped_column(String(255))
     method: Mapped[str] = mapped_column(String(10))

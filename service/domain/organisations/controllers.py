@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from advanced_alchemy.filters import LimitOffset
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
@@ -37,7 +37,7 @@ from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
 from service.lib.schema import SEARCH_PATTERN
 
-ORGANISATIONS_PATH = "/api/v1/organisations"
+ORGANISATIONS_PATH = "/organisations"
 
 OrganisationId = Annotated[UUID, PathParameter(description="Identifiant de l'établissement.")]
 ContactId = Annotated[UUID, PathParameter(description="Identifiant du contact.")]
@@ -179,11 +179,12 @@ class OrganisationController(Controller):
         operation_id="createOrganisation",
         response_description="Établissement créé.",
         summary="Enregistrer un établissement",
-        responses=problem_responses(409, 413, 422),
+        responses=problem_responses(409, 413, 415, 422),
         response_headers=[ETAG_HEADER, LOCATION_HEADER, REPLAYED_RESPONSE_HEADER],
     )
     async def create_organisation(
         self,
+        request: Request[Any, Any, Any],
         organisations: NamedDependency[OrganisationService],
         idempotency: NamedDependency[Idempotency],
         data: JSONBody[OrganisationCreate],
@@ -197,13 +198,14 @@ class OrganisationController(Controller):
                 organisation_read(organisation),
                 organisation.revision,
                 status_code=201,
-                location=f"{ORGANISATIONS_PATH}/{organisation.id}",
+                location=request.app.route_reverse("getOrganisation", organisation_id=organisation.id),
             )
         )
 
     @get(
         "/{organisation_id:uuid}",
         operation_id="getOrganisation",
+        name="getOrganisation",
         response_description="L'établissement demandé.",
         summary="Lire un établissement",
         responses=problem_responses(404),
@@ -221,7 +223,7 @@ class OrganisationController(Controller):
         operation_id="updateOrganisation",
         response_description="L'établissement modifié.",
         summary="Modifier un établissement",
-        responses=problem_responses(404, 409, 412, 413, 422),
+        responses=problem_responses(404, 409, 412, 413, 415, 422),
         response_headers=[ETAG_HEADER],
     )
     async def update_organisation(
@@ -297,12 +299,14 @@ class ContactController(Controller):
         operation_id="createContact",
         response_description="Contact créé.",
         summary="Ajouter un contact à l'annuaire de crise",
-        responses=problem_responses(404, 409, 413, 422),
+        responses=problem_responses(404, 409, 413, 415, 422),
         response_headers=[ETAG_HEADER, LOCATION_HEADER, REPLAYED_RESPONSE_HEADER],
     )
     async def create_contact(
         self,
+        *,
         organisations: NamedDependency[OrganisationService],
+        request: Request[Any, Any, Any],
         contacts: NamedDependency[ContactService],
         idempotency: NamedDependency[Idempotency],
         organisation_id: OrganisationId,
@@ -318,13 +322,16 @@ class ContactController(Controller):
                 contact_read(contact),
                 contact.revision,
                 status_code=201,
-                location=f"{ORGANISATIONS_PATH}/{organisation_id}/contacts/{contact.id}",
+                location=request.app.route_reverse(
+                    "getContact", organisation_id=organisation_id, contact_id=contact.id
+                ),
             )
         )
 
     @get(
         "/{contact_id:uuid}",
         operation_id="getContact",
+        name="getContact",
         response_description="Le contact demandé.",
         summary="Lire un contact",
         responses=problem_responses(404),
@@ -345,7 +352,7 @@ class ContactController(Controller):
         operation_id="updateContact",
         response_description="Le contact modifié.",
         summary="Modifier un contact",
-        responses=problem_responses(404, 412, 413, 422),
+        responses=problem_responses(404, 412, 413, 415, 422),
         response_headers=[ETAG_HEADER],
     )
     async def update_contact(
