@@ -201,6 +201,8 @@ def handle_validation_exception(
         for item in raw_errors
         if isinstance(item, dict)
     ]
+    if not errors:
+        return _http_problem(request, 400)
     detail = "Certaines valeurs sont invalides : voir la liste des erreurs."
     return _http_problem(request, 400, detail=detail, errors=errors)
 

@@ -11,9 +11,10 @@ _serial = itertools.count(1)
 
 
 def finess(prefix: str = "75") -> str:
-    """A new Luhn-valid FINESS number starting with ``prefix`` (2 or 4 digits)."""
+    """A new FINESS number starting with ``prefix`` (2 or 4 characters), Luhn-valid where the
+    key applies (Corsican 2A/2B numbers carry none)."""
     body = f"{prefix}{next(_serial):0{8 - len(prefix)}d}"
-    return body + luhn_check_digit(body)
+    return body + (body[-1] if prefix.startswith(("2A", "2B")) else luhn_check_digit(body))
 
 
 def organisation_payload(**overrides: Any) -> dict[str, Any]:
