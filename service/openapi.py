@@ -19,7 +19,7 @@ import swagger_ui
 from litestar import Litestar, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, Reference, Schema, Tag
+from litestar.openapi.spec import Components, OpenAPI, Reference, Schema, Tag
 from litestar.static_files import create_static_files_router
 
 from service.lib.schema import RequestStruct, ResponseStruct
@@ -101,20 +101,34 @@ def _subclasses(root: type) -> dict[str, type]:
 def apply_contract_fixes(app: Litestar) -> None:
     """Make the generated schema say what the app enforces, and describe every component."""
     document = app.openapi_schema
+    schemas = document.components.schemas or {}
+    _sort_response_headers(document)
+    _forbid_unknown_fields(schemas)
+    _restore_constraints(schemas)
+    _describe_components(schemas)
+
+
+def _sort_response_headers(document: OpenAPI) -> None:
+    """Litestar collects response headers in a set: sort them for a stable committed file."""
     for path_item in (document.paths or {}).values():
-        for operation in (getattr(path_item, method) for method in ("get", "post", "put", "patch", "delete")):
+        for method in ("get", "post", "put", "patch", "delete"):
+            operation = getattr(path_item, method)
             for response in (operation.responses or {}).values() if operation else ():
                 if not isinstance(response, Reference) and response.headers:
-                    # Litestar collects response headers in a set: sort them for a stable file.
                     response.headers = dict(sorted(response.headers.items()))
-    schemas = document.components.schemas or {}
+
+
+def _forbid_unknown_fields(schemas: dict[str, Schema]) -> None:
+    """Request Structs refuse unknown fields (400): say so with ``additionalProperties``."""
     for name in _subclasses(RequestStruct).keys() & schemas.keys():
         schemas[name].additional_properties = False
-    _restore_constraints(schemas)
+
+
+def _describe_components(schemas: dict[str, Schema]) -> None:
+    """Litestar leaves class docstrings out; generated clients show them as help."""
     documented = _subclasses(RequestStruct) | _subclasses(ResponseStruct) | _subclasses(StrEnum)
     for name, cls in documented.items():
         if name in schemas and cls.__doc__:
-            # Litestar leaves class docstrings out; generated clients show them as help.
             schemas[name].description = inspect.cleandoc(cls.__doc__).split("\n\n")[0]
 
 
