@@ -34,14 +34,9 @@ from service.lib.pagination import SortOrder, ordering
 from service.lib.text import fold
 
 INVALID_DETAIL = "Certaines valeurs ne respectent pas les règles : voir la liste des erreurs."
-_ORGANISATION_COLUMNS = (
-    "name", "short_name", "finess_et", "finess_ej", "siren", "siret", "category", "service_mode",
-    "region_code", "departement_code", "organisme_gestionnaire", "capacity_places", "sites_count",
-)  # fmt: skip
-_CONTACT_COLUMNS = (
-    "role", "name", "organisation_name", "phones", "email", "backup_for_id", "availability",
-    "availability_hours", "notes",
-)  # fmt: skip
+# The writable columns are exactly the fields a partial update may carry.
+_ORGANISATION_COLUMNS = OrganisationUpdate.__struct_fields__
+_CONTACT_COLUMNS = ContactUpdate.__struct_fields__
 
 
 def _search_text(state: dict[str, Any]) -> str:
