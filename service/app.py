@@ -8,10 +8,12 @@ from litestar.datastructures import State
 
 from service.db.config import build_sqlalchemy_config
 from service.db.engine import create_engine
+from service.db.intent import TransactionIntentMiddleware
 from service.domain.controllers import route_handlers
 from service.errors import EXCEPTION_HANDLERS
 from service.kit.catalogue import get_catalogue
 from service.lib.geography import load_geography
+from service.lib.request import ServiceRequest
 from service.logging import RequestLogMiddleware, configure_logging
 from service.openapi import apply_contract_fixes, openapi_config, swagger_assets_router
 from service.settings import Settings
@@ -33,6 +35,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
         request_max_body_size=settings.api.max_body_bytes,
+        request_class=ServiceRequest,
+        middleware=[TransactionIntentMiddleware],
         # Errors are logged once, by the handler of unexpected exceptions.
         logging_config=None,
         state=State({"settings": settings}),

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Annotated, Any, ClassVar
 
+import asyncpg
 import msgspec
 import structlog
 from advanced_alchemy import exceptions as aa_exceptions
@@ -17,9 +18,9 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import SQLAlchemyError
 
+from service.db.failures import DatabaseFailure, classify
 from service.lib.schema import ResponseStruct
 from service.lib.validation_messages import field_path, french_message
 
@@ -213,21 +214,36 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
         # Litestar wraps the JSON decoder's error in a plain 400 ClientException.
         detail = "Le corps de la requête n'est pas un JSON valide."
         return _http_problem(request, 400, code="malformed_json", detail=detail, headers=headers)
+    if exc.status_code >= 500:
+        logger.error("server_error", exc_info=exc)
     return _http_problem(request, exc.status_code, headers=headers)
 
 
-def handle_repository_not_found(
-    request: Request[Any, Any, Any], _: aa_exceptions.NotFoundError
-) -> Response[ProblemDetails]:
-    return _http_problem(request, 404)
-
-
-def handle_integrity_error(
-    request: Request[Any, Any, Any], exc: aa_exceptions.IntegrityError
-) -> Response[ProblemDetails]:
-    if isinstance(exc.__cause__, OperationalError):
-        # advanced-alchemy reports SQLite's "database is locked" (busy_timeout exhausted) here.
-        logger.warning("database_busy", cause=str(exc.__cause__)[:200])
+def handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
+    failure = classify(exc)
+    if failure is DatabaseFailure.NOT_FOUND:
+        return _http_problem(request, 404)
+    if failure is DatabaseFailure.STALE:
+        return problem_response(
+            request,
+            status=412,
+            code="precondition_failed",
+            title="Version périmée",
+            detail="La ressource a été modifiée entre-temps : rechargez-la puis réessayez.",
+        )
+    if failure is DatabaseFailure.CONFLICT:
+        # Services check the rules they know before writing; reaching this means a race with
+        # another request (e.g. two creations with the same FINESS at the same moment).
+        logger.warning("integrity_conflict", cause=str(exc.__cause__)[:200])
+        return problem_response(
+            request,
+            status=409,
+            code="conflict",
+            title="Conflit avec l'état actuel",
+            detail="L'opération entre en conflit avec une autre modification : rechargez et réessayez.",
+        )
+    if failure is DatabaseFailure.BUSY:
+        logger.warning("database_busy")
         return problem_response(
             request,
             status=503,
@@ -236,26 +252,17 @@ def handle_integrity_error(
             detail="La base de données est occupée par d'autres modifications : réessayez dans un instant.",
             headers={"Retry-After": "1"},
         )
-    # Services check the rules they know before writing; reaching this means a race with
-    # another request (e.g. two creations with the same FINESS at the same moment).
-    logger.warning("integrity_conflict", cause=str(exc.__cause__)[:200])
-    return problem_response(
-        request,
-        status=409,
-        code="conflict",
-        title="Conflit avec l'état actuel",
-        detail="L'opération entre en conflit avec une autre modification : rechargez et réessayez.",
-    )
-
-
-def handle_stale_data(request: Request[Any, Any, Any], _: StaleDataError) -> Response[ProblemDetails]:
-    return problem_response(
-        request,
-        status=412,
-        code="precondition_failed",
-        title="Version périmée",
-        detail="La ressource a été modifiée entre-temps : rechargez-la puis réessayez.",
-    )
+    if failure is DatabaseFailure.UNAVAILABLE:
+        logger.error("database_unavailable", exc_info=exc)
+        return problem_response(
+            request,
+            status=503,
+            code="database_unavailable",
+            title="Service indisponible",
+            detail="La base de données ne répond pas : réessayez dans quelques instants.",
+            headers={"Retry-After": "5"},
+        )
+    return handle_unexpected(request, exc)
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
@@ -267,9 +274,12 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ServiceError: handle_service_error,
     ValidationException: handle_validation_exception,
     HTTPException: handle_http_exception,
-    aa_exceptions.NotFoundError: handle_repository_not_found,
-    aa_exceptions.IntegrityError: handle_integrity_error,
-    StaleDataError: handle_stale_data,
+    # Database failures, wrapped or raw: classified by service.db.failures.
+    aa_exceptions.RepositoryError: handle_database_error,
+    SQLAlchemyError: handle_database_error,
+    OSError: handle_database_error,
+    asyncpg.PostgresError: handle_database_error,
+    asyncpg.InterfaceError: handle_database_error,
     Exception: handle_unexpected,
 }
 
@@ -282,14 +292,15 @@ _RESPONSE_DESCRIPTIONS: dict[int, str] = {
     413: "Corps de requête trop volumineux.",
     415: "Le corps de la requête doit être du JSON (application/json).",
     422: "Données bien formées mais refusées par une règle métier.",
-    503: "Service indisponible.",
+    503: "Base de données indisponible ou occupée : réessayer après le délai de Retry-After.",
 }
 
 
 def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI documentation of the problem+json responses a handler may send.
 
-    400 is always included: any parameter or body can be malformed.
+    400 and 503 are always included: any parameter or body can be malformed, and every
+    operation needs the database.
     """
     return {
         status: ResponseSpec(
@@ -298,7 +309,7 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
             description=_RESPONSE_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
             generate_examples=False,
         )
-        for status in sorted({400, *statuses})
+        for status in sorted({400, 503, *statuses})
     }
 
 

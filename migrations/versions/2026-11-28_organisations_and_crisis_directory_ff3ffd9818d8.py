@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("organisme_gestionnaire", sa.String(length=200), nullable=True),
         sa.Column("capacity_places", sa.Integer(), nullable=True),
         sa.Column("sites_count", sa.Integer(), nullable=False),
-        sa.Column("search_text", sa.String(length=800), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTimeUTC(timezone=True), nullable=False),

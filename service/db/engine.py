@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from service.settings import DatabaseSettings
+
+# Whether the current unit of work may write. Commands, migrations and tests write; HTTP
+# requests with a safe method (GET, HEAD, OPTIONS) only read (see service.db.intent).
+write_intent: ContextVar[bool] = ContextVar("kit_crise_write_intent", default=True)
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
@@ -47,11 +52,11 @@ def _create_sqlite_engine(settings: DatabaseSettings) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front. A deferred transaction that reads, then
-        # writes while another writer holds the lock gets "database is locked" at once, without
-        # waiting for busy_timeout (SQLite refuses to wait where it could deadlock): under
-        # concurrent edits most writes failed that way. Reads queue too; the embedded database
-        # serves one establishment or a small team, and PostgreSQL is for more.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the write lock up front (IMMEDIATE). A deferred transaction that reads,
+        # then writes while another writer holds the lock gets "database is locked" at once,
+        # without waiting for busy_timeout (SQLite refuses to wait where it could deadlock):
+        # under concurrent edits most writes failed that way. Readers stay deferred, so in WAL
+        # mode they never wait for a writer.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
     return engine

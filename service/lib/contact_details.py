@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
+import re
+
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-# Overseas first: dialled nationally, 0596… (Martinique) or 0269… (Mayotte) also parse as
-# metropolitan 05/02 numbers, so the overseas reading must win when it is valid.
-_FRENCH_REGIONS = ("GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF", "FR")
+# Overseas départements share the national 0 prefix; dialled nationally, their numbers are
+# told apart by their first four digits (ARCEP numbering plan). Anything else is metropolitan,
+# including 08xx service numbers (insurers', vendors' and hosts' hotlines).
+_OVERSEAS_PREFIXES = {
+    "0590": "GP", "0690": "GP", "0691": "GP",
+    "0594": "GF", "0694": "GF",
+    "0596": "MQ", "0696": "MQ", "0697": "MQ",
+    "0262": "RE", "0263": "RE", "0692": "RE", "0693": "RE",
+    "0269": "YT", "0639": "YT",
+}  # fmt: skip
+# Territories outside the national plan (+508, +687, +689, +681…) count when dialled
+# internationally.
+_FRENCH_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"})
+_SEPARATORS = re.compile(r"[\s.\-/()]")
 
 
 def normalise_phone(raw: str) -> str | None:
     """The E.164 form of a French number (``+33…``, ``+590…``), or None when it is not one."""
-    for region in _FRENCH_REGIONS:
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            return None
-        if (
-            phonenumbers.is_valid_number(number)
-            and phonenumbers.region_code_for_number(number) in _FRENCH_REGIONS
-        ):
-            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
+    region = _OVERSEAS_PREFIXES.get(_SEPARATORS.sub("", raw)[:4], "FR")
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.region_code_for_number(number) not in _FRENCH_REGIONS:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def normalise_email(raw: str) -> str | None:

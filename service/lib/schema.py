@@ -6,15 +6,17 @@ from typing import Annotated, Any
 
 import msgspec
 
-# Characters no one types in a name: C0/C1 controls. PostgreSQL cannot even store NUL.
-_CONTROL = r"\x00-\x1f\x7f"
+# Characters no one types in a name: C0 controls (PostgreSQL cannot even store NUL) and the
+# bidirectional overrides that make a name display other than it reads (« Trojan Source »).
+_BIDI = r"\u202a-\u202e\u2066-\u2069"
+_CONTROL = r"\x00-\x1f\x7f" + _BIDI
 # Every character Python's str.strip() removes or ECMAScript's \s matches (the two differ, so
 # the class is spelled out: the schema must mean the same thing to clients and to the service).
 _BLANK = r"\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 # One line a person must fill in: no control character, at least one visible character.
 RequiredText = Annotated[
-    str, msgspec.Meta(min_length=1, pattern=f"^[^{_CONTROL}]*[^{_BLANK}][^{_CONTROL}]*$")
+    str, msgspec.Meta(min_length=1, pattern=f"^[^{_CONTROL}]*[^{_BLANK}{_BIDI}][^{_CONTROL}]*$")
 ]
 # Free text over several lines: tabs and line breaks allowed, other controls refused.
 MultilineText = Annotated[str, msgspec.Meta(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
@@ -32,7 +34,8 @@ class RequestStruct(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             value = getattr(self, name)
             if value is msgspec.UNSET:
                 continue
-            values[name] = value.strip() if isinstance(value, str) else value
+            # Blank optional text (notes of spaces) is no text: stored as null, not "".
+            values[name] = (value.strip() or None) if isinstance(value, str) else value
         return values
 
 

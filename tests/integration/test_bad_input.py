@@ -448,3 +448,25 @@ async def test_email_without_the_shape_of_an_address_is_400(world: World, write:
     response = await world.send(write, json=body_for(write, {"email": email}))
     assert_problem(response, 400, "invalid_request", field="email")
     await world.assert_unchanged(before)
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize(
+    "body",
+    [b'{"name": "\xff"}', b"[" * 1000 + b"]" * 1000, '{"name": "é"}'.encode("latin-1")],
+    ids=["invalid UTF-8", "nested 1000 deep", "Latin-1 text"],
+)
+async def test_undecodable_json_is_400_not_500(world: World, write: str, body: bytes) -> None:
+    """Regression: invalid UTF-8 and deep nesting escaped Litestar's decoder as 500s."""
+    before = await world.state()
+    response = await world.send(write, content=body)
+    assert_problem(response, 400, "malformed_json")
+    await world.assert_unchanged(before)
+
+
+@pytest.mark.parametrize("write", WRITES)
+async def test_bidirectional_override_in_text_is_400(world: World, write: str) -> None:
+    before = await world.state()
+    response = await world.send(write, json=body_for(write, {"name": "EHPAD \u202eseluelliT seL"}))
+    assert_problem(response, 400, "invalid_request", field="name")
+    await world.assert_unchanged(before)

@@ -420,3 +420,39 @@ async def test_a_page_past_the_end_keeps_the_total(client: Client, organisation:
         await create_contact(client, organisation, name=name)
     beyond = await directory(client, organisation, "?limit=2&offset=10")
     assert (beyond["total"], beyond["limit"], beyond["offset"], beyond["items"]) == (3, 2, 10, [])
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("0 800 130 000", "+33800130000"),
+        ("0805 123 456", "+33805123456"),
+        ("0809 10 20 30", "+33809102030"),
+        ("05 56 12 34 56", "+33556123456"),
+        ("0590 12 34 56", "+590590123456"),
+        ("0692 12 34 56", "+262692123456"),
+        ("+687 25 12 34", "+687251234"),
+    ],
+)
+async def test_service_numbers_stay_metropolitan(
+    client: Client, organisation: dict[str, Any], typed: str, stored: str
+) -> None:
+    """Regression: 08xx hotlines (insurers, software vendors) were stored as Guadeloupe numbers."""
+    response = await client.post(contacts_url(organisation), json=contact_payload(phones=[typed]))
+    assert response.status_code == 201, response.text
+    assert response.json()["phones"] == [stored]
+
+
+@pytest.mark.parametrize("typed", ["45 67 89", "87 12 34 56", "+1 202 555 0143", "12"])
+async def test_numbers_that_are_not_french_are_refused(
+    client: Client, organisation: dict[str, Any], typed: str
+) -> None:
+    """Regression: fragments were read as Saint-Pierre or Polynesia numbers."""
+    response = await client.post(contacts_url(organisation), json=contact_payload(phones=[typed]))
+    body = assert_problem(response, 422, "validation_failed")
+    assert body["errors"][0]["code"] == "invalid_phone"
+
+
+async def test_blank_notes_are_stored_as_no_notes(client: Client, organisation: dict[str, Any]) -> None:
+    response = await client.post(contacts_url(organisation), json=contact_payload(notes="   "))
+    assert response.json()["notes"] is None

@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import msgspec
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.engine import create_engine
+from service.domain.organisations.schemas import OrganisationCreate, OrganisationUpdate
+from service.domain.organisations.services import OrganisationService
 from service.settings import DatabaseSettings, Settings
+from tests.factories import organisation_payload
 
 pytestmark = pytest.mark.anyio
 
@@ -60,3 +65,28 @@ async def test_a_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
             assert (await connection.execute(text("SELECT value FROM counter"))).scalar_one() == 2
     finally:
         await engine.dispose()
+
+
+async def test_concurrent_edits_of_one_row_queue_instead_of_failing(settings: Settings) -> None:
+    """Regression: on PostgreSQL two edits of one establishment at once ended in a 500 (lost
+    optimistic-lock race); the row is now locked while it is edited."""
+    engine = create_engine(settings.database)
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            payload = msgspec.convert(organisation_payload(), OrganisationCreate)
+            organisation = await OrganisationService(session=session).create_organisation(payload)
+            await session.commit()
+
+        async def edit(capacity: int) -> int:
+            async with AsyncSession(engine, expire_on_commit=False) as session:
+                service = OrganisationService(session=session)
+                change = OrganisationUpdate(capacity_places=capacity)
+                edited = await service.update_organisation(organisation.id, change, if_match=None)
+                await asyncio.sleep(0.05)  # keep the transaction open while the other one tries
+                await session.commit()
+                return edited.revision
+
+        revisions = await asyncio.gather(*(edit(capacity) for capacity in range(10, 16)))
+    finally:
+        await engine.dispose()
+    assert sorted(revisions) == list(range(2, 8))

@@ -249,3 +249,12 @@ class TestListing:
         wanted = catalogue[1]["finess_et"]
         body = (await client.get(URL, params={"finess": wanted})).json()
         assert [item["finess_et"] for item in body["items"]] == [wanted]
+
+
+async def test_names_whose_folded_form_is_longer_are_accepted(client: Client) -> None:
+    """Regression: search folding lengthens « … » to « ... »; PostgreSQL refused the row (409)."""
+    name = "EHPAD " + "…" * 190
+    created = await create(client, name=name, short_name="…" * 80, organisme_gestionnaire="ﷺ" * 200)
+    assert created["name"] == name
+    found = (await client.get(URL, params={"q": "ehpad ..."})).json()
+    assert found["total"] == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base
@@ -30,7 +30,8 @@ class Organisation(Base):
     capacity_places: Mapped[int | None] = mapped_column(Integer)
     sites_count: Mapped[int] = mapped_column(Integer, default=1)
     # Folded names and numbers (service.lib.text.fold), kept by the service for the ``q`` filter.
-    search_text: Mapped[str] = mapped_column(String(800), default="")
+    # Text: folding can lengthen a name (« … » becomes « ... »).
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="organisation",

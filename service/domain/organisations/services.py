@@ -58,8 +58,10 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
     # a separate COUNT keeps ``total`` right on every page.
     count_with_window_function = False
 
-    async def get_organisation(self, organisation_id: UUID) -> Organisation:
-        organisation = await self.get_one_or_none(id=organisation_id)
+    async def get_organisation(self, organisation_id: UUID, *, for_update: bool = False) -> Organisation:
+        """``for_update`` locks the row until commit (PostgreSQL), so concurrent edits queue
+        instead of failing on the revision check."""
+        organisation = await self.get_one_or_none(id=organisation_id, with_for_update=for_update or None)
         if organisation is None:
             raise NotFoundError(
                 "Aucun établissement ne porte cet identifiant.", code="organisation_not_found"
@@ -102,7 +104,7 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
     async def update_organisation(
         self, organisation_id: UUID, data: OrganisationUpdate, *, if_match: str | None
     ) -> Organisation:
-        organisation = await self.get_organisation(organisation_id)
+        organisation = await self.get_organisation(organisation_id, for_update=True)
         check_if_match(if_match, organisation.revision)
         changes = data.provided_fields()
         current = {name: getattr(organisation, name) for name in _ORGANISATION_COLUMNS}
@@ -121,7 +123,7 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
         return await self.update(organisation)
 
     async def delete_organisation(self, organisation_id: UUID, *, if_match: str | None) -> None:
-        organisation = await self.get_organisation(organisation_id)
+        organisation = await self.get_organisation(organisation_id, for_update=True)
         check_if_match(if_match, organisation.revision)
         # Its crisis directory goes with it (ON DELETE CASCADE).
         await self.delete(organisation.id)
@@ -148,8 +150,13 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
     repository_type = Repo
     count_with_window_function = False  # see OrganisationService
 
-    async def get_contact(self, organisation_id: UUID, contact_id: UUID) -> Contact:
-        contact = await self.get_one_or_none(id=contact_id, organisation_id=organisation_id)
+    async def get_contact(
+        self, organisation_id: UUID, contact_id: UUID, *, for_update: bool = False
+    ) -> Contact:
+        """``for_update``: see OrganisationService.get_organisation."""
+        contact = await self.get_one_or_none(
+            id=contact_id, organisation_id=organisation_id, with_for_update=for_update or None
+        )
         if contact is None:
             raise NotFoundError(
                 "Ce contact n'existe pas dans l'annuaire de cet établissement.",
@@ -180,7 +187,7 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
     async def update_contact(
         self, organisation_id: UUID, contact_id: UUID, data: ContactUpdate, *, if_match: str | None
     ) -> Contact:
-        contact = await self.get_contact(organisation_id, contact_id)
+        contact = await self.get_contact(organisation_id, contact_id, for_update=True)
         check_if_match(if_match, contact.revision)
         state = {name: getattr(contact, name) for name in _CONTACT_COLUMNS} | data.provided_fields()
         await self._validate(organisation_id, state, contact_id=contact.id)
@@ -189,7 +196,7 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
         return await self.update(contact)
 
     async def delete_contact(self, organisation_id: UUID, contact_id: UUID, *, if_match: str | None) -> None:
-        contact = await self.get_contact(organisation_id, contact_id)
+        contact = await self.get_contact(organisation_id, contact_id, for_update=True)
         check_if_match(if_match, contact.revision)
         if contact.backup_for_id is not None:
             raise ConflictError(
