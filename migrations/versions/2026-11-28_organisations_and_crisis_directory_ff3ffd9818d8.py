@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("capacity_places", sa.Integer(), nullable=True),
         sa.Column("sites_count", sa.Integer(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
+        sa.Column("sort_name", sa.Text(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTimeUTC(timezone=True), nullable=False),
@@ -55,6 +56,7 @@ def upgrade() -> None:
             batch_op.f("ix_organisation_departement_code"), ["departement_code"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_organisation_region_code"), ["region_code"], unique=False)
+        batch_op.create_index(batch_op.f("ix_organisation_sort_name"), ["sort_name"], unique=False)
 
     op.create_table(
         "contact",
@@ -69,6 +71,7 @@ def upgrade() -> None:
         sa.Column("availability", sa.String(length=16), nullable=False),
         sa.Column("availability_hours", sa.String(length=200), nullable=True),
         sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("sort_name", sa.Text(), nullable=False),
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTimeUTC(timezone=True), nullable=False),
@@ -118,6 +121,7 @@ def downgrade() -> None:
 
     op.drop_table("contact")
     with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_organisation_sort_name"))
         batch_op.drop_index(batch_op.f("ix_organisation_region_code"))
         batch_op.drop_index(batch_op.f("ix_organisation_departement_code"))
         batch_op.drop_index(batch_op.f("ix_organisation_category"))

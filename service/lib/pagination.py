@@ -6,12 +6,15 @@ fields (a 500 on bad input), so each list declares its own sort field enum and s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from advanced_alchemy.filters import LimitOffset, OrderBy, StatementFilter
 from litestar.di import Provide
 from litestar.params import QueryParameter
+
+SortField = TypeVar("SortField", bound=StrEnum)
 
 MAX_LIMIT = 100
 MAX_OFFSET = 100_000
@@ -40,10 +43,11 @@ def provide_limit_offset(
 PAGINATION_DEPENDENCIES = {"page": Provide(provide_limit_offset, sync_to_thread=False)}
 
 
-def ordering(sort: StrEnum, order: SortOrder) -> list[StatementFilter]:
-    """Sort by the chosen field, then by id so pages never overlap or skip rows."""
+def ordering(sort: SortField, order: SortOrder, columns: Mapping[SortField, str]) -> list[StatementFilter]:
+    """Sort by the chosen field (through ``columns`` when it sorts on another column), then by
+    id so pages never overlap or skip rows."""
     direction: Literal["asc", "desc"] = "desc" if order is SortOrder.DESC else "asc"
     return [
-        OrderBy(field_name=sort.value, sort_order=direction),
+        OrderBy(field_name=columns.get(sort, sort.value), sort_order=direction),
         OrderBy(field_name="id", sort_order=direction),
     ]

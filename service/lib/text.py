@@ -1,4 +1,4 @@
-"""Text folding for search: what a French user types should find what was stored."""
+"""Text folding for search and sorting: what a French user types should find what was stored."""
 
 from __future__ import annotations
 
@@ -6,11 +6,17 @@ import unicodedata
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form: « Santé Lyon » and « SANTE lyon » fold alike.
+    """Case-, accent- and punctuation-insensitive form, words separated by single spaces:
+    « L’Oustal — Saint-Joseph » and « l'oustal saint joseph » fold alike.
 
     Done in Python and stored, so SQLite (whose LOWER() knows only ASCII) and PostgreSQL
-    search the same way.
+    search and sort the same way.
     """
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.casefold().split())
+    kept = (char if char.isalnum() else " " for char in decomposed if not unicodedata.combining(char))
+    return " ".join("".join(kept).casefold().split())
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a search: each must appear for a row to match."""
+    return fold(text).split()

@@ -232,7 +232,8 @@ class TestListing:
             ({"q": "SANTÉ LYON"}, ["SSIAD du Rhône"]),
             ({"q": "sante lyon"}, ["SSIAD du Rhône"]),
             ({"q": "fregate"}, ["IME La Frégate"]),
-            ({"q": "100%"}, []),
+            ({"q": "rhone sante"}, ["SSIAD du Rhône"]),
+            ({"q": "lyon ehpad"}, []),
             ({"region_code": "84", "category": "EHPAD"}, []),
         ],
     )
@@ -258,3 +259,23 @@ async def test_names_whose_folded_form_is_longer_are_accepted(client: Client) ->
     assert created["name"] == name
     found = (await client.get(URL, params={"q": "ehpad ..."})).json()
     assert found["total"] == 1
+
+
+async def test_search_takes_words_in_any_order_and_ignores_punctuation(client: Client) -> None:
+    await create(client, name="EHPAD Résidence Saint-Joseph", short_name="L’Oustal")
+    await create(client, name="EHPAD « Les Tilleuls »")
+    for typed, expected in [
+        ("saint joseph", ["EHPAD Résidence Saint-Joseph"]),
+        ("joseph residence", ["EHPAD Résidence Saint-Joseph"]),
+        ("l'oustal", ["EHPAD Résidence Saint-Joseph"]),
+        ("ehpad les", ["EHPAD « Les Tilleuls »"]),
+    ]:
+        body = (await client.get(URL, params={"q": typed})).json()
+        assert [item["name"] for item in body["items"]] == expected, typed
+
+
+async def test_names_sort_as_a_french_reader_expects(client: Client) -> None:
+    for name in ("zénith", "Élan", "abc", "Abd"):
+        await create(client, name=name)
+    body = (await client.get(URL, params={"sort": "name"})).json()
+    assert [item["name"] for item in body["items"]] == ["abc", "Abd", "Élan", "zénith"]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.lib.text import fold
+from service.lib.text import fold, words
 
 
 @pytest.mark.parametrize(
@@ -26,3 +26,8 @@ def test_folding_is_idempotent(text: str) -> None:
 def test_a_folded_part_is_found_in_the_folded_whole(before: str, part: str, after: str) -> None:
     whole = fold(f"{before} {part} {after}")
     assert fold(part) in whole
+
+
+def test_punctuation_separates_words() -> None:
+    assert fold("L’Oustal — Saint-Joseph « EHPAD »") == "l oustal saint joseph ehpad"
+    assert words("  Saint-Joseph, l'Oustal ") == ["saint", "joseph", "l", "oustal"]

@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from advanced_alchemy.types import JsonB
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Connection, ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from service.db.base import Base
+from service.lib.text import fold
 
 if TYPE_CHECKING:
     from service.db.models.organisation import Organisation
@@ -32,5 +33,13 @@ class Contact(Base):
     availability: Mapped[str] = mapped_column(String(16))
     availability_hours: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    # fold(name), derived on every write: the directory sorts « Élodie » among the E.
+    sort_name: Mapped[str] = mapped_column(Text, default="")
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts", lazy="noload")
+
+
+@event.listens_for(Contact, "before_insert")
+@event.listens_for(Contact, "before_update")
+def _derive_sort_name(_mapper: Mapper[Contact], _connection: Connection, target: Contact) -> None:
+    target.sort_name = fold(target.name)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Connection, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from service.db.base import Base
+from service.lib.text import fold
 
 if TYPE_CHECKING:
     from service.db.models.contact import Contact
@@ -29,9 +30,10 @@ class Organisation(Base):
     organisme_gestionnaire: Mapped[str | None] = mapped_column(String(200))
     capacity_places: Mapped[int | None] = mapped_column(Integer)
     sites_count: Mapped[int] = mapped_column(Integer, default=1)
-    # Folded names and numbers (service.lib.text.fold), kept by the service for the ``q`` filter.
-    # Text: folding can lengthen a name (« … » becomes « ... »).
+    # Derived on every write (below) with service.lib.text.fold: ``q`` searches search_text,
+    # sorting by name uses sort_name. Text: folding can lengthen a name (« ﷺ » spells out).
     search_text: Mapped[str] = mapped_column(Text, default="")
+    sort_name: Mapped[str] = mapped_column(Text, default="", index=True)
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="organisation",
@@ -39,3 +41,17 @@ class Organisation(Base):
         passive_deletes=True,
         lazy="noload",
     )
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _derive_folded_text(_mapper: Mapper[Organisation], _connection: Connection, target: Organisation) -> None:
+    searchable = (
+        target.name,
+        target.short_name,
+        target.organisme_gestionnaire,
+        target.finess_et,
+        target.finess_ej,
+    )
+    target.search_text = fold(" ".join(value for value in searchable if value))
+    target.sort_name = fold(target.name)

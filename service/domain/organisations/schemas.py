@@ -48,7 +48,7 @@ Siren = Annotated[str, Meta(pattern=r"^[0-9]{9}$", description="SIREN de l'organ
 Siret = Annotated[str, Meta(pattern=r"^[0-9]{14}$", description="SIRET de l'établissement (14 chiffres).")]
 Category = Annotated[EssmsCategory, Meta(description="Catégorie d'ESSMS.")]
 CategoryLabel = Annotated[str, Meta(description="Libellé français de la catégorie.")]
-CategoryFiness = Annotated[int | None, Meta(description="Code de catégorie FINESS (absent pour « Autre »).")]
+CategoryFiness = Annotated[int | None, Meta(description="Code de catégorie FINESS (null pour « Autre »).")]
 Mode = Annotated[
     ServiceMode, Meta(description="Mode de prise en charge (déduit de la catégorie par défaut).")
 ]

@@ -31,17 +31,15 @@ from service.kit.codes import ContactRole, EssmsCategory
 from service.lib.etags import check_if_match
 from service.lib.geography import load_geography
 from service.lib.pagination import SortOrder, ordering
-from service.lib.text import fold
+from service.lib.text import words
 
 INVALID_DETAIL = "Certaines valeurs ne respectent pas les règles : voir la liste des erreurs."
+# Names sort on their folded form: case and accents do not move « Élan » after « Zénith ».
+ORGANISATION_SORT_COLUMNS = {OrganisationSort.NAME: "sort_name"}
+CONTACT_SORT_COLUMNS = {ContactSort.NAME: "sort_name"}
 # The writable columns are exactly the fields a partial update may carry.
 _ORGANISATION_COLUMNS = OrganisationUpdate.__struct_fields__
 _CONTACT_COLUMNS = ContactUpdate.__struct_fields__
-
-
-def _search_text(state: dict[str, Any]) -> str:
-    searchable = ("name", "short_name", "organisme_gestionnaire", "finess_et", "finess_ej")
-    return fold(" ".join(state[name] for name in searchable if state.get(name)))
 
 
 def _raise_if_invalid(errors: Sequence[FieldError]) -> None:
@@ -80,7 +78,10 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
         finess: str | None = None,
         q: str | None = None,
     ) -> tuple[Sequence[Organisation], int]:
-        filters: list[StatementFilter | ColumnElement[bool]] = [page, *ordering(sort, order)]
+        filters: list[StatementFilter | ColumnElement[bool]] = [
+            page,
+            *ordering(sort, order, ORGANISATION_SORT_COLUMNS),
+        ]
         equalities = {
             "region_code": region_code,
             "departement_code": departement_code,
@@ -90,7 +91,7 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
         if finess:
             filters.append(or_(Organisation.finess_et == finess, Organisation.finess_ej == finess))
         if q:
-            filters.append(Organisation.search_text.contains(fold(q), autoescape=True))
+            filters += [Organisation.search_text.contains(word, autoescape=True) for word in words(q)]
         return await self.get_many_and_count(*filters)
 
     async def create_organisation(self, data: OrganisationCreate) -> Organisation:
@@ -99,7 +100,7 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
             state["service_mode"] = default_service_mode(data.category, get_catalogue())
         _raise_if_invalid(organisation_errors(state, load_geography()))
         await self._ensure_finess_free(state["finess_et"])
-        return await self.create(Organisation(**state, search_text=_search_text(state)))
+        return await self.create(Organisation(**state))
 
     async def update_organisation(
         self, organisation_id: UUID, data: OrganisationUpdate, *, if_match: str | None
@@ -119,7 +120,6 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
             await self._ensure_finess_free(state["finess_et"])
         for name, value in changes.items():
             setattr(organisation, name, value)
-        organisation.search_text = _search_text(state)
         return await self.update(organisation)
 
     async def delete_organisation(self, organisation_id: UUID, *, if_match: str | None) -> None:
@@ -173,7 +173,10 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
         order: SortOrder,
         role: ContactRole | None = None,
     ) -> tuple[Sequence[Contact], int]:
-        filters: list[StatementFilter | ColumnElement[bool]] = [page, *ordering(sort, order)]
+        filters: list[StatementFilter | ColumnElement[bool]] = [
+            page,
+            *ordering(sort, order, CONTACT_SORT_COLUMNS),
+        ]
         filters.append(Contact.organisation_id == organisation_id)
         if role:
             filters.append(Contact.role == role)
