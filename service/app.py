@@ -36,13 +36,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=openapi_config(),
         request_max_body_size=settings.api.max_body_bytes,
         request_class=ServiceRequest,
-        middleware=[TransactionIntentMiddleware],
+        middleware=[TransactionIntentMiddleware()],
         # Errors are logged once, by the handler of unexpected exceptions.
         logging_config=None,
         state=State({"settings": settings}),
     )
     # Outermost, like Litestar's own CORS and OpenTelemetry wrappers: route middleware never
     # sees the router's 404/405, and those requests need a log line and a request id too.
-    app.asgi_handler = RequestLogMiddleware(app.asgi_handler)
+    app.asgi_handler = RequestLogMiddleware()(app.asgi_handler)
     apply_contract_fixes(app)
     return app

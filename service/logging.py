@@ -16,6 +16,7 @@ from typing import Any
 import structlog
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.settings import LogSettings
@@ -77,16 +78,12 @@ class _StdoutHandler(logging.StreamHandler[Any]):
         """The stream is always the current stdout."""
 
 
-class RequestLogMiddleware:
+class RequestLogMiddleware(ASGIMiddleware):
     """Binds a request id to the log context, echoes it back and logs the finished request."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    scopes = (ScopeType.HTTP,)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         request_id = _request_id(scope)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
@@ -116,7 +113,7 @@ class RequestLogMiddleware:
                 log_request()
 
         try:
-            await self.app(scope, receive, send_with_request_id)
+            await next_app(scope, receive, send_with_request_id)
         finally:
             if not logged:
                 log_request()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.db.engine import write_intent
@@ -10,18 +11,14 @@ from service.db.engine import write_intent
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class TransactionIntentMiddleware:
+class TransactionIntentMiddleware(ASGIMiddleware):
     """Read-only requests open read transactions (SQLite: no write lock, no waiting)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+    scopes = (ScopeType.HTTP,)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         token = write_intent.set(scope.get("method", "GET") not in SAFE_METHODS)
         try:
-            await self.app(scope, receive, send)
+            await next_app(scope, receive, send)
         finally:
             write_intent.reset(token)
