@@ -14,6 +14,7 @@ from service.errors import EXCEPTION_HANDLERS
 from service.kit.catalogue import get_catalogue
 from service.lib.geography import load_geography
 from service.lib.request import ServiceRequest
+from service.lib.request_checks import QUERY_PARAMETERS_STATE_KEY, declared_query_parameters
 from service.logging import RequestLogMiddleware, configure_logging
 from service.openapi import apply_contract_fixes, openapi_config, swagger_assets_router
 from service.settings import Settings
@@ -45,4 +46,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # sees the router's 404/405, and those requests need a log line and a request id too.
     app.asgi_handler = RequestLogMiddleware()(app.asgi_handler)
     apply_contract_fixes(app)
+    app.state[QUERY_PARAMETERS_STATE_KEY] = declared_query_parameters(app)
     return app

@@ -7,17 +7,21 @@ from litestar.types import ControllerRouterHandler
 
 from service.domain.organisations.controllers import ContactController, OrganisationController
 from service.domain.system.controllers import HealthController
-from service.lib.media_types import require_declared_media_type
+from service.lib.request_checks import check_api_request
 
 API_PREFIX = "/api/v1"
 
 
 def api_router() -> Router:
-    """``/api/v1``: what every API operation shares (body media types; later, authentication)."""
+    """``/api/v1``: what every API operation shares (request checks; later, authentication).
+
+    Litestar runs only the ``before_request`` hook closest to a handler: extend
+    ``check_api_request`` rather than adding another hook on a controller.
+    """
     return Router(
         path=API_PREFIX,
         route_handlers=[OrganisationController, ContactController],
-        before_request=require_declared_media_type,
+        before_request=check_api_request,
     )
 
 

@@ -470,3 +470,26 @@ async def test_bidirectional_override_in_text_is_400(world: World, write: str) -
     response = await world.send(write, json=body_for(write, {"name": "EHPAD \u202eseluelliT seL"}))
     assert_problem(response, 400, "invalid_request", field="name")
     await world.assert_unchanged(before)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/organisations", {"regoin_code": "84"}),
+        ("/api/v1/organisations", {"region_code": "84", "page": "2"}),
+    ],
+)
+async def test_unknown_query_parameters_are_400_naming_them(
+    world: World, path: str, params: dict[str, str]
+) -> None:
+    """A misspelt filter must not silently return the unfiltered list."""
+    response = await world.client.get(path, params=params)
+    body = assert_problem(response, 400, "invalid_request")
+    known = {"region_code"}
+    assert [error["field"] for error in body["errors"]] == sorted(set(params) - known)
+    assert body["errors"][0]["code"] == "unknown_parameter"
+
+
+async def test_contact_list_refuses_an_unknown_filter(world: World) -> None:
+    response = await world.client.get(world.url_of(CREATE_CONTACT), params={"role": "DPO", "nom": "Martin"})
+    assert_problem(response, 400, "invalid_request", field="nom")
