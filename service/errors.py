@@ -6,7 +6,7 @@ mapped here once, so handlers never catch anything themselves.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Annotated, Any, ClassVar
 
@@ -219,50 +219,44 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     return _http_problem(request, exc.status_code, headers=headers)
 
 
+class DatabaseBusyError(ServiceUnavailableError):
+    default_code = "database_busy"
+    title = "Service momentanément occupé"
+
+
+# What each recognised database failure tells the client (fresh instances: headers are mutable).
+_DATABASE_PROBLEMS: dict[DatabaseFailure, Callable[[], ServiceError]] = {
+    DatabaseFailure.STALE: lambda: PreconditionFailedError(
+        "La ressource a été modifiée entre-temps : rechargez-la puis réessayez."
+    ),
+    # Services check the rules they know before writing; a constraint refusing the write means
+    # a race with another request (e.g. two creations with the same FINESS at the same moment).
+    DatabaseFailure.CONFLICT: lambda: ConflictError(
+        "L'opération entre en conflit avec une autre modification : rechargez et réessayez."
+    ),
+    DatabaseFailure.BUSY: lambda: DatabaseBusyError(
+        "La base de données est occupée par d'autres modifications : réessayez dans un instant.",
+        headers={"Retry-After": "1"},
+    ),
+    DatabaseFailure.UNAVAILABLE: lambda: ServiceUnavailableError(
+        "La base de données ne répond pas : réessayez dans quelques instants.",
+        code="database_unavailable",
+        headers={"Retry-After": "5"},
+    ),
+}
+
+
 def handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
     failure = classify(exc)
     if failure is DatabaseFailure.NOT_FOUND:
         return _http_problem(request, 404)
-    if failure is DatabaseFailure.STALE:
-        return problem_response(
-            request,
-            status=412,
-            code="precondition_failed",
-            title="Version périmée",
-            detail="La ressource a été modifiée entre-temps : rechargez-la puis réessayez.",
-        )
-    if failure is DatabaseFailure.CONFLICT:
-        # Services check the rules they know before writing; reaching this means a race with
-        # another request (e.g. two creations with the same FINESS at the same moment).
-        logger.warning("integrity_conflict", cause=str(exc.__cause__)[:200])
-        return problem_response(
-            request,
-            status=409,
-            code="conflict",
-            title="Conflit avec l'état actuel",
-            detail="L'opération entre en conflit avec une autre modification : rechargez et réessayez.",
-        )
-    if failure is DatabaseFailure.BUSY:
-        logger.warning("database_busy")
-        return problem_response(
-            request,
-            status=503,
-            code="database_busy",
-            title="Service momentanément occupé",
-            detail="La base de données est occupée par d'autres modifications : réessayez dans un instant.",
-            headers={"Retry-After": "1"},
-        )
+    if failure is DatabaseFailure.BUG:
+        return handle_unexpected(request, exc)
     if failure is DatabaseFailure.UNAVAILABLE:
         logger.error("database_unavailable", exc_info=exc)
-        return problem_response(
-            request,
-            status=503,
-            code="database_unavailable",
-            title="Service indisponible",
-            detail="La base de données ne répond pas : réessayez dans quelques instants.",
-            headers={"Retry-After": "5"},
-        )
-    return handle_unexpected(request, exc)
+    elif failure is not DatabaseFailure.STALE:
+        logger.warning(f"database_{failure.value}", cause=str(exc.__cause__)[:200])
+    return handle_service_error(request, _DATABASE_PROBLEMS[failure]())
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
