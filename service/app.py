@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.cors import CORSConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.stores.registry import StoreRegistry
+from litestar.template import TemplateConfig
 
+from service.admin.controllers import TEMPLATES_DIRECTORY
 from service.db.config import build_sqlalchemy_config
 from service.db.engine import create_engine
 from service.db.intent import TransactionIntentMiddleware
+from service.db.transactions import SESSION_MAKER_STATE_KEY, separate_session_maker
 from service.domain.controllers import route_handlers
 from service.errors import EXCEPTION_HANDLERS
 from service.kit.catalogue import get_catalogue
@@ -17,7 +26,27 @@ from service.lib.request import ServiceRequest
 from service.lib.request_checks import QUERY_PARAMETERS_STATE_KEY, declared_query_parameters
 from service.logging import RequestLogMiddleware, configure_logging
 from service.openapi import apply_contract_fixes, openapi_config, swagger_assets_router
-from service.settings import Settings
+from service.security.headers import SecurityHeadersMiddleware
+from service.security.rate_limits import RATE_LIMIT_STORE, rate_limit_store
+from service.settings import SecuritySettings, Settings
+
+# Only the admin's HTML forms ride on a cookie; the API and the probes take no cookie at all.
+CSRF_EXEMPT = ["^/api/", "^/health/", "^/schema"]
+# Kubernetes probes address the pod by its IP, whatever the public host name.
+HOST_CHECK_EXEMPT = ["^/health/"]
+
+
+def _cors(security: SecuritySettings) -> CORSConfig | None:
+    """Closed unless origins are listed; bearer keys travel in a header, never as credentials."""
+    if not security.cors_origins:
+        return None
+    return CORSConfig(allow_origins=list(security.cors_origins), allow_credentials=False)
+
+
+def _allowed_hosts(security: SecuritySettings) -> AllowedHostsConfig | None:
+    if not security.allowed_hosts:
+        return None
+    return AllowedHostsConfig(allowed_hosts=list(security.allowed_hosts), exclude=HOST_CHECK_EXEMPT)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -28,8 +57,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     get_catalogue()
     load_geography()
     engine = create_engine(settings.database)
+    security = settings.security
     app = Litestar(
-        route_handlers=[*route_handlers(), swagger_assets_router()],
+        route_handlers=[*route_handlers(settings), swagger_assets_router()],
         plugins=[SQLAlchemyPlugin(config=build_sqlalchemy_config(settings, engine))],
         # The plugin does not own an engine it was handed: close its connections ourselves.
         on_shutdown=[engine.dispose],
@@ -38,13 +68,31 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=settings.api.max_body_bytes,
         request_class=ServiceRequest,
         middleware=[TransactionIntentMiddleware()],
+        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True)},
+        stores=StoreRegistry(stores={RATE_LIMIT_STORE: rate_limit_store(security)}),
+        csrf_config=CSRFConfig(
+            secret=security.secret_key,
+            cookie_secure=security.secure_cookies,
+            cookie_path="/admin",
+            exclude=CSRF_EXEMPT,
+        ),
+        cors_config=CORSConfig(allow_origins=list(security.cors_origins), allow_credentials=False)
+        if security.cors_origins
+        else None,
+        allowed_hosts=AllowedHostsConfig(
+            allowed_hosts=list(security.allowed_hosts), exclude=HOST_CHECK_EXEMPT
+        )
+        if security.allowed_hosts
+        else None,
+        template_config=TemplateConfig(directory=TEMPLATES_DIRECTORY, engine=JinjaTemplateEngine),
         # Errors are logged once, by the handler of unexpected exceptions.
         logging_config=None,
-        state=State({"settings": settings}),
+        state=State({"settings": settings, SESSION_MAKER_STATE_KEY: separate_session_maker(engine)}),
     )
     # Outermost, like Litestar's own CORS and OpenTelemetry wrappers: route middleware never
-    # sees the router's 404/405, and those requests need a log line and a request id too.
-    app.asgi_handler = RequestLogMiddleware()(app.asgi_handler)
+    # sees the router's 404/405, and those requests need a log line, a request id and the
+    # security headers too.
+    app.asgi_handler = RequestLogMiddleware()(SecurityHeadersMiddleware()(app.asgi_handler))
     apply_contract_fixes(app)
     app.state[QUERY_PARAMETERS_STATE_KEY] = declared_query_parameters(app)
     return app

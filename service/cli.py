@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import secrets
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from service.settings import Settings, SettingsError
 
 DEFAULT_OPENAPI_PATH = Path("openapi/openapi.json")
+DEFAULT_LOCAL_KEY_PATH = Path("data/admin-api-key")
+ROLE_NAMES = ["admin", "regional", "establishment", "observatory"]
+
+T = TypeVar("T")
 
 
 def _settings() -> Settings:
@@ -17,6 +26,17 @@ def _settings() -> Settings:
         return Settings.from_env()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _run_service(operation: Coroutine[Any, Any, T]) -> T:
+    """Run a service call; a refusal becomes a French error message and exit status 1."""
+    from service.errors import ServiceError
+
+    try:
+        return asyncio.run(operation)
+    except ServiceError as exc:
+        details = "".join(f"\n  - {error.field} : {error.message}" for error in exc.errors)
+        raise click.ClickException(exc.detail + details) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,6 +58,8 @@ def serve(host: str, port: int, reload: bool, workers: int) -> None:
 
     settings = _settings()
     configure_logging(settings.log)
+    # Workers must sign CSRF tokens with one secret: without a configured one, share a fresh one.
+    os.environ.setdefault("KIT_CRISE_SECRET_KEY", settings.security.secret_key)
     uvicorn.run(
         "service.app:create_app",
         factory=True,
@@ -121,3 +143,103 @@ def export_openapi(path: str) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(document, encoding="utf-8")
     click.echo(f"Contrat OpenAPI écrit dans {target}", err=True)
+
+
+@main.group()
+def accounts() -> None:
+    """People's accounts (for the admin)."""
+
+
+@accounts.command("create-admin")
+@click.option("--email", required=True, help="Adresse électronique (identifiant de connexion).")
+@click.option("--name", "display_name", default="Administrateur", show_default=True, help="Nom affiché.")
+def create_admin(email: str, display_name: str) -> None:
+    """Create a national admin account; asks for its password, or generates one when not run
+    in a terminal (printed on the last line)."""
+    from service.domain.accounts.bootstrap import create_user
+    from service.domain.accounts.schemas import UserCreate
+    from service.kit.codes import AccountRole
+
+    generated = not sys.stdin.isatty()
+    if generated:
+        password = secrets.token_urlsafe(18)
+    else:
+        password = click.prompt(
+            "Mot de passe (12 caractères au moins)", hide_input=True, confirmation_prompt=True
+        )
+    data = _decoded(
+        UserCreate,
+        {"email": email, "display_name": display_name, "password": password, "role": AccountRole.ADMIN},
+    )
+    _run_service(create_user(_settings(), data))
+    click.echo(f"Compte administrateur créé : {email}", err=True)
+    if generated:
+        click.echo("Mot de passe généré (à changer après la première connexion) :", err=True)
+        click.echo(password)
+
+
+@main.group("api-keys")
+def api_keys() -> None:
+    """API keys for integrations."""
+
+
+@api_keys.command("create")
+@click.option("--name", required=True, help="À quoi sert la clé.")
+@click.option("--role", required=True, type=click.Choice(ROLE_NAMES, case_sensitive=False))
+@click.option("--region", "region_code", help="Code INSEE de la région (rôles regional, observatory).")
+@click.option(
+    "--organisation",
+    "organisation_ids",
+    multiple=True,
+    help="Identifiant d'établissement (rôle establishment).",
+)
+@click.option("--expires-at", help="Date d'expiration, ISO 8601 (ex. 2027-06-30T00:00:00Z).")
+def create_key(
+    name: str, role: str, region_code: str | None, organisation_ids: tuple[str, ...], expires_at: str | None
+) -> None:
+    """Create an API key; its secret is printed once, on the last line of standard output."""
+    from service.domain.accounts.bootstrap import create_api_key
+    from service.domain.accounts.schemas import ApiKeyCreate
+
+    data = _decoded(
+        ApiKeyCreate,
+        {
+            "name": name,
+            "role": role.upper(),
+            "region_code": region_code,
+            "organisation_ids": list(organisation_ids),
+            "expires_at": expires_at,
+        },
+    )
+    token = _run_service(create_api_key(_settings(), data))
+    click.echo(f"Clé d'API « {name} » créée. Conservez-la : elle ne sera plus jamais affichée.", err=True)
+    click.echo(token)
+
+
+@api_keys.command("ensure-local")
+@click.option(
+    "--file", "path", default=str(DEFAULT_LOCAL_KEY_PATH), show_default=True, type=click.Path(dir_okay=False)
+)
+def ensure_local_key(path: str) -> None:
+    """Keep a working admin key in FILE (mode 0600) for local use; created once."""
+    from service.domain.accounts.bootstrap import ensure_local_admin_key
+
+    created = ensure_local_admin_key(_settings(), Path(path))
+    state = "créée" if created else "déjà présente"
+    click.echo(f"Clé d'API d'administration locale ({state}) : {path}", err=True)
+    click.echo(
+        f'  Exemple : curl -H "Authorization: Bearer $(cat {path})" http://127.0.0.1:8000/api/v1/me', err=True
+    )
+
+
+def _decoded(body_type: type[T], values: dict[str, Any]) -> T:
+    """Command options checked by the API's own body types: the same rules, the same messages."""
+    import msgspec
+
+    from service.lib.validation_messages import field_path, french_message
+
+    try:
+        return msgspec.convert({k: v for k, v in values.items() if v is not None}, type=body_type)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        raise click.ClickException(f"{field_path(None, message)} : {french_message(message)}") from exc

@@ -18,6 +18,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.types import ExceptionHandlersMap
+from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.db.failures import DatabaseFailure, classify
@@ -26,6 +27,8 @@ from service.lib.validation_messages import field_path, french_message
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:kit-crise:problem:"
+# What Litestar's CSRF middleware says when it refuses a form.
+CSRF_FAILURE = "CSRF token verification failed"
 
 logger = structlog.get_logger("service.errors")
 
@@ -72,6 +75,22 @@ class ServiceError(Exception):
         self.code = code or self.default_code
         self.errors = list(errors)
         self.headers = dict(headers or {})
+
+
+class UnauthenticatedError(ServiceError):
+    """No usable credentials: the client must authenticate (RFC 6750 challenge attached)."""
+
+    status = HTTPStatus.UNAUTHORIZED
+    default_code = "unauthenticated"
+    title = "Authentification requise"
+
+
+class ForbiddenError(ServiceError):
+    """Authenticated, but the role or scope does not allow this write."""
+
+    status = HTTPStatus.FORBIDDEN
+    default_code = "forbidden"
+    title = "Accès refusé"
 
 
 class NotFoundError(ServiceError):
@@ -210,12 +229,18 @@ def handle_validation_exception(
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ProblemDetails]:
     headers = dict(exc.headers or {}) or None
+    if exc.status_code == HTTPStatus.TOO_MANY_REQUESTS and headers and "RateLimit-Reset" in headers:
+        # Litestar sends the draft RateLimit-* headers; every HTTP client knows Retry-After.
+        headers["Retry-After"] = headers["RateLimit-Reset"]
     if isinstance(exc.__cause__, SerializationException):
         # Litestar wraps the JSON decoder's error in a plain 400 ClientException.
         detail = "Le corps de la requête n'est pas un JSON valide."
         return _http_problem(request, 400, code="malformed_json", detail=detail, headers=headers)
     if exc.status_code >= 500:
         logger.error("server_error", exc_info=exc)
+    if exc.status_code == HTTPStatus.FORBIDDEN and exc.detail == CSRF_FAILURE:
+        detail = "Jeton anti-falsification (CSRF) absent ou invalide : rechargez la page puis réessayez."
+        return _http_problem(request, 403, code="csrf_failed", detail=detail, headers=headers)
     return _http_problem(request, exc.status_code, headers=headers)
 
 
@@ -259,6 +284,18 @@ def handle_database_error(request: Request[Any, Any, Any], exc: Exception) -> Re
     return handle_service_error(request, _DATABASE_PROBLEMS[failure]())
 
 
+def handle_counter_store_error(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
+    logger.error("rate_limit_store_unavailable", exc_info=exc)
+    return handle_service_error(
+        request,
+        ServiceUnavailableError(
+            "Le stockage des compteurs de requêtes (Redis) ne répond pas : réessayez dans quelques instants.",
+            code="rate_limit_store_unavailable",
+            headers={"Retry-After": "5"},
+        ),
+    )
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ProblemDetails]:
     logger.error("unhandled_exception", exc_info=exc)
     return _http_problem(request, 500)
@@ -274,18 +311,23 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     OSError: handle_database_error,
     asyncpg.PostgresError: handle_database_error,
     asyncpg.InterfaceError: handle_database_error,
+    # Shared rate-limit counters (KIT_CRISE_REDIS_URL).
+    RedisError: handle_counter_store_error,
     Exception: handle_unexpected,
 }
 
 
-_RESPONSE_DESCRIPTIONS: dict[int, str] = {
+RESPONSE_DESCRIPTIONS: dict[int, str] = {
     400: "Requête mal formée (JSON invalide, type ou champ inconnu).",
+    401: "Clé d'API absente, invalide, expirée ou révoquée (en-tête WWW-Authenticate).",
+    403: "Le rôle ou le périmètre du compte n'autorise pas cette opération.",
     404: "Ressource introuvable.",
     409: "Conflit avec l'état actuel (doublon, ressource encore utilisée).",
     412: "La ressource a changé depuis la lecture (en-tête If-Match périmé).",
     413: "Corps de requête trop volumineux.",
     415: "Le corps de la requête doit être du JSON (application/json).",
     422: "Données bien formées mais refusées par une règle métier.",
+    429: "Trop de requêtes : réessayer après le délai de Retry-After (secondes).",
     503: "Base de données indisponible ou occupée : réessayer après le délai de Retry-After.",
 }
 
@@ -300,7 +342,7 @@ def problem_responses(*statuses: int) -> dict[int, ResponseSpec]:
         status: ResponseSpec(
             data_container=ProblemDetails,
             media_type=PROBLEM_MEDIA_TYPE,
-            description=_RESPONSE_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
+            description=RESPONSE_DESCRIPTIONS.get(status, HTTPStatus(status).phrase),
             generate_examples=False,
         )
         for status in sorted({400, 503, *statuses})
@@ -312,12 +354,14 @@ __all__ = [
     "PROBLEM_MEDIA_TYPE",
     "ConflictError",
     "FieldError",
+    "ForbiddenError",
     "InvalidDataError",
     "NotFoundError",
     "PreconditionFailedError",
     "ProblemDetails",
     "ServiceError",
     "ServiceUnavailableError",
+    "UnauthenticatedError",
     "problem_response",
     "problem_responses",
 ]

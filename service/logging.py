@@ -120,6 +120,12 @@ class RequestLogMiddleware(ASGIMiddleware):
             structlog.contextvars.unbind_contextvars("request_id")
 
 
+def current_request_id() -> str | None:
+    """The id RequestLogMiddleware bound for the request being served."""
+    value = structlog.contextvars.get_contextvars().get("request_id")
+    return value if isinstance(value, str) else None
+
+
 def _request_id(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == REQUEST_ID_HEADER.encode():

@@ -19,13 +19,28 @@ import swagger_ui
 from litestar import Litestar, Router
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.openapi.spec import Components, OpenAPI, Reference, Schema, Tag
+from litestar.openapi.spec import (
+    Components,
+    OpenAPI,
+    OpenAPIHeader,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    PathItem,
+    Reference,
+    Schema,
+    SecurityScheme,
+    Tag,
+)
 from litestar.static_files import create_static_files_router
 
+from service.errors import PROBLEM_MEDIA_TYPE, RESPONSE_DESCRIPTIONS
 from service.lib.schema import RequestStruct, ResponseStruct
 
 SCHEMA_PATH = "/schema"
 SWAGGER_ASSETS_PATH = "/schema/assets"
+API_KEY_SCHEME = "ApiKey"
 
 TAGS = [
     Tag(name="organisations", description="Établissements et services médico-sociaux (ESSMS)."),
@@ -33,6 +48,11 @@ TAGS = [
         name="contacts",
         description="Annuaire de crise d'un établissement (contacts internes et externes).",
     ),
+    Tag(
+        name="accounts",
+        description="Comptes des personnes, clés d'API des intégrations, et l'appelant lui-même (/me).",
+    ),
+    Tag(name="audit", description="Journal d'audit : qui a fait quoi, quand (lecture seule)."),
     Tag(name="system", description="Sondes de santé du service."),
 ]
 
@@ -49,6 +69,12 @@ Conventions :
 - les créations acceptent un en-tête `Idempotency-Key` : une requête rejouée avec la même
   clé dans les 24 heures renvoie la première réponse au lieu de créer un doublon ;
 - identifiants UUIDv7, dates UTC au format RFC 3339.
+
+Authentification : chaque opération sous `/api/v1` demande une clé d'API dans l'en-tête
+`Authorization: Bearer <clé>` (401 sinon). Le rôle de la clé (`ADMIN`, `REGIONAL`,
+`ESTABLISHMENT`, `OBSERVATORY`) décide des opérations permises (403 sinon) et son périmètre
+des objets visibles : un objet hors périmètre répond 404, comme s'il n'existait pas. Les appels
+sont limités par clé (429 avec `Retry-After`).
 """
 
 
@@ -64,7 +90,19 @@ def openapi_config() -> OpenAPIConfig:
         tags=TAGS,
         path=SCHEMA_PATH,
         use_handler_docstrings=True,
-        components=Components(),
+        components=Components(
+            security_schemes={
+                API_KEY_SCHEME: SecurityScheme(
+                    type="http",
+                    scheme="bearer",
+                    bearer_format="kc_<préfixe>_<secret>",
+                    description=(
+                        "Clé d'API créée par un administrateur ou un compte régional "
+                        "(POST /api/v1/api-keys), envoyée dans « Authorization: Bearer <clé> »."
+                    ),
+                )
+            }
+        ),
         render_plugins=[
             # Assets come from the installed package: establishments' networks reach no CDN.
             SwaggerRenderPlugin(
@@ -103,9 +141,50 @@ def apply_contract_fixes(app: Litestar) -> None:
     document = app.openapi_schema
     schemas = document.components.schemas or {}
     _sort_response_headers(document)
+    _document_security_responses(document)
     _forbid_unknown_fields(schemas)
     _restore_constraints(schemas)
     _describe_components(schemas)
+
+
+def _security_response(status: int, headers: dict[str, OpenAPIHeader | Reference]) -> OpenAPIResponse:
+    return OpenAPIResponse(
+        description=RESPONSE_DESCRIPTIONS[status],
+        content={
+            PROBLEM_MEDIA_TYPE: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/ProblemDetails"))
+        },
+        headers=headers or None,
+    )
+
+
+def _document_security_responses(document: OpenAPI) -> None:
+    """Every protected operation may answer 401 (no valid key), 403 (role) and 429 (rate
+    limit): documented once here rather than on each handler, so none can be forgotten."""
+    text = Schema(type=OpenAPIType.STRING)
+    added = {
+        "401": _security_response(
+            401, {"WWW-Authenticate": OpenAPIHeader(schema=text, description="Défi RFC 6750 (Bearer).")}
+        ),
+        "403": _security_response(403, {}),
+        "429": _security_response(
+            429,
+            {
+                "Retry-After": OpenAPIHeader(
+                    schema=Schema(type=OpenAPIType.INTEGER), description="Secondes à attendre."
+                )
+            },
+        ),
+    }
+    for path_item in (document.paths or {}).values():
+        for operation in _operations(path_item):
+            if operation.security and operation.responses is not None:
+                responses = operation.responses | added
+                operation.responses = dict(sorted(responses.items()))
+
+
+def _operations(path_item: PathItem) -> list[Operation]:
+    methods = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+    return [operation for name in methods if (operation := getattr(path_item, name)) is not None]
 
 
 def _sort_response_headers(document: OpenAPI) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,11 +62,36 @@ class ApiSettings:
     max_body_bytes: int = 1024 * 1024
 
 
+def _random_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    # Signs the admin's CSRF tokens. Replicas and workers must share it: `kit-crise serve`
+    # hands one to its workers; a cluster sets KIT_CRISE_SECRET_KEY from a Secret.
+    secret_key: str = field(default_factory=_random_secret, repr=False)
+    # Forces the Secure flag on cookies even when TLS ends at a proxy that hides it.
+    secure_cookies: bool = False
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    # Calls per minute and per API key (0: unlimited); login attempts per minute and per address.
+    api_calls_per_minute: int = 600
+    login_attempts_per_minute: int = 10
+    # Shared rate-limit counters across replicas; per-process memory when unset.
+    redis_url: str | None = None
+    # Browser origins allowed to call the API (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
+    # Host headers accepted; every host when empty (a cluster sets its public name).
+    allowed_hosts: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     log: LogSettings = field(default_factory=LogSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +110,17 @@ class Settings:
             ),
             api=ApiSettings(
                 max_body_bytes=env.integer("MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
+            ),
+            security=SecuritySettings(
+                secret_key=env.text("SECRET_KEY", "") or _random_secret(),
+                secure_cookies=env.boolean("SECURE_COOKIES", default=False),
+                session_idle_minutes=env.integer("SESSION_IDLE_MINUTES", 30, minimum=1),
+                session_absolute_hours=env.integer("SESSION_ABSOLUTE_HOURS", 12, minimum=1),
+                api_calls_per_minute=env.integer("RATE_LIMIT_PER_MINUTE", 600, minimum=0),
+                login_attempts_per_minute=env.integer("LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=0),
+                redis_url=env.text("REDIS_URL", "") or None,
+                cors_origins=env.items("CORS_ORIGINS"),
+                allowed_hosts=env.items("ALLOWED_HOSTS"),
             ),
         )
 
@@ -107,6 +144,11 @@ class _Env:
         if raw in {"0", "false", "no", "off"}:
             return False
         raise SettingsError(f"{ENV_PREFIX}{name} must be a boolean (true/false), got {raw!r}")
+
+    def items(self, name: str) -> tuple[str, ...]:
+        """A comma-separated list."""
+        raw = self.environ.get(ENV_PREFIX + name, "")
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
 
     def integer(self, name: str, default: int, *, minimum: int) -> int:
         raw = self.environ.get(ENV_PREFIX + name, "").strip()

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -23,7 +24,10 @@ from sqlalchemy.engine import make_url
 
 from service.app import create_app
 from service.db.migrations import alembic_commands
-from service.settings import DatabaseSettings, LogSettings, Settings
+from service.domain.accounts.bootstrap import create_api_key
+from service.domain.accounts.schemas import ApiKeyCreate
+from service.kit.codes import AccountRole
+from service.settings import DatabaseSettings, LogSettings, SecuritySettings, Settings
 
 TEST_DATABASE_URL = os.environ.get("KIT_CRISE_TEST_DATABASE_URL", "").strip()
 
@@ -58,9 +62,13 @@ class DatabaseServer:
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def settings_for(database_url: str) -> Settings:
+def settings_for(database_url: str, **security: Any) -> Settings:
+    """Test settings: API rate limiting off unless a test turns it on (fuzzing sends thousands
+    of calls with one key)."""
     return Settings(
-        database=DatabaseSettings(url=database_url), log=LogSettings(level="WARNING", format="json")
+        database=DatabaseSettings(url=database_url),
+        log=LogSettings(level="WARNING", format="json"),
+        security=SecuritySettings(**({"api_calls_per_minute": 0} | security)),
     )
 
 
@@ -82,20 +90,38 @@ def database_server() -> DatabaseServer | None:
     return DatabaseServer(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
 
 
+@dataclass(frozen=True)
+class Template:
+    """A database migrated to head once per session (a SQLite file path or a PostgreSQL name)
+    holding one admin API key, which every test database copied from it inherits."""
+
+    location: str
+    admin_key: str
+
+
+def _seed(database_url: str) -> str:
+    migrate(database_url)
+    return asyncio.run(
+        create_api_key(settings_for(database_url), ApiKeyCreate(name="Tests (admin)", role=AccountRole.ADMIN))
+    )
+
+
 @pytest.fixture(scope="session")
 def migrated_template(
     database_server: DatabaseServer | None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A database migrated to head once per session: a SQLite file path or a PostgreSQL name."""
+) -> Iterator[Template]:
     if database_server is None:
         path = tmp_path_factory.mktemp("template") / "kit-crise.db"
-        migrate(f"sqlite+aiosqlite:///{path}")
-        yield str(path)
+        yield Template(str(path), _seed(f"sqlite+aiosqlite:///{path}"))
         return
     name = f"{make_url(TEST_DATABASE_URL).database}_tpl_{_worker_suffix()}"
-    migrate(database_server.create(name))
-    yield name
+    yield Template(name, _seed(database_server.create(name)))
     database_server.drop(name)
+
+
+@pytest.fixture(scope="session")
+def admin_key(migrated_template: Template) -> str:
+    return migrated_template.admin_key
 
 
 @pytest.fixture
@@ -111,16 +137,16 @@ def empty_database_url(database_server: DatabaseServer | None, tmp_path: Path) -
 
 @pytest.fixture
 def database_url(
-    database_server: DatabaseServer | None, migrated_template: str, tmp_path: Path
+    database_server: DatabaseServer | None, migrated_template: Template, tmp_path: Path
 ) -> Iterator[str]:
     """A private, migrated database for one test."""
     if database_server is None:
         path = tmp_path / "kit-crise.db"
-        shutil.copyfile(migrated_template, path)
+        shutil.copyfile(migrated_template.location, path)
         yield f"sqlite+aiosqlite:///{path}"
         return
     name = f"kc_test_{uuid.uuid4().hex[:12]}"
-    yield database_server.create(name, template=migrated_template)
+    yield database_server.create(name, template=migrated_template.location)
     database_server.drop(name)
 
 
@@ -134,7 +160,20 @@ def app(settings: Settings) -> Litestar:
     return create_app(settings)
 
 
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+async def anonymous_client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """A client sending no credentials."""
     async with AsyncTestClient(app=app) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(app: Litestar, admin_key: str) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """A client authenticated with the national admin key."""
+    async with AsyncTestClient(app=app) as client:
+        client.headers.update(bearer(admin_key))
         yield client

@@ -9,7 +9,16 @@ from typing import Any
 
 import msgspec
 
-from service.kit.codes import Availability, ContactRole, ContactScope, EssmsCategory, ServiceMode
+from service.kit.codes import (
+    AccountRole,
+    AuditAction,
+    Availability,
+    ContactRole,
+    ContactScope,
+    EssmsCategory,
+    ResourceType,
+    ServiceMode,
+)
 
 
 class CategoryEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -30,21 +39,33 @@ class Catalogue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     contact_scopes: dict[ContactScope, str]
     contact_roles: dict[ContactRole, ContactRoleEntry]
     availabilities: dict[Availability, str]
+    account_roles: dict[AccountRole, str]
+    audit_actions: dict[AuditAction, str]
+    resource_types: dict[ResourceType, str]
 
     def label(self, code: StrEnum) -> str:
         """French label of any code of the kit's lists."""
-        match code:
-            case EssmsCategory():
-                return self.essms_categories[code].label
-            case ServiceMode():
-                return self.service_modes[code]
-            case ContactScope():
-                return self.contact_scopes[code]
-            case ContactRole():
-                return self.contact_roles[code].label
-            case Availability():
-                return self.availabilities[code]
-        raise KeyError(f"no catalogue list for {type(code).__name__}")
+        entry = getattr(self, _LIST_OF[type(code)])[code]
+        return entry if isinstance(entry, str) else entry.label
+
+    def lists(self) -> dict[type[StrEnum], dict[Any, str]]:
+        """Every code list with its labels, keyed by the list's enum."""
+        return {
+            enum: {code: self.label(code) for code in getattr(self, name)} for enum, name in _LIST_OF.items()
+        }
+
+
+# Which field of the catalogue holds each code list.
+_LIST_OF: dict[type[StrEnum], str] = {
+    EssmsCategory: "essms_categories",
+    ServiceMode: "service_modes",
+    ContactScope: "contact_scopes",
+    ContactRole: "contact_roles",
+    Availability: "availabilities",
+    AccountRole: "account_roles",
+    AuditAction: "audit_actions",
+    ResourceType: "resource_types",
+}
 
 
 class CatalogueError(ValueError):
@@ -53,13 +74,7 @@ class CatalogueError(ValueError):
 
 def check_catalogue(catalogue: Catalogue) -> None:
     """Every code has a non-empty label (orphan labels are already refused by the decoder)."""
-    labels: dict[type[StrEnum], dict[Any, str]] = {
-        EssmsCategory: {code: entry.label for code, entry in catalogue.essms_categories.items()},
-        ServiceMode: dict(catalogue.service_modes),
-        ContactScope: dict(catalogue.contact_scopes),
-        ContactRole: {code: entry.label for code, entry in catalogue.contact_roles.items()},
-        Availability: dict(catalogue.availabilities),
-    }
+    labels = catalogue.lists()
     problems: list[str] = []
     for enum, by_code in labels.items():
         problems += [f"{enum.__name__}.{code}: no label" for code in enum if code not in by_code]

@@ -75,3 +75,34 @@ class Availability(StrEnum):
 
     H24 = "H24"
     HORAIRES = "HORAIRES"
+
+
+class AccountRole(StrEnum):
+    """Rôle d'un compte ou d'une clé d'API : ce qu'il peut faire (libellé : role_label)."""
+
+    ADMIN = "ADMIN"
+    REGIONAL = "REGIONAL"
+    ESTABLISHMENT = "ESTABLISHMENT"
+    OBSERVATORY = "OBSERVATORY"
+
+
+class AuditAction(StrEnum):
+    """Ce qu'un événement du journal d'audit enregistre (libellé : action_label)."""
+
+    CREATE = "CREATE"
+    UPDATE = "UPDATE"
+    DELETE = "DELETE"
+    REVOKE = "REVOKE"
+    LOGIN = "LOGIN"
+    LOGIN_FAILED = "LOGIN_FAILED"
+    LOGOUT = "LOGOUT"
+
+
+class ResourceType(StrEnum):
+    """Type de ressource concernée par un événement d'audit (libellé : resource_type_label)."""
+
+    ORGANISATION = "ORGANISATION"
+    CONTACT = "CONTACT"
+    USER = "USER"
+    API_KEY = "API_KEY"
+    ADMIN_SESSION = "ADMIN_SESSION"

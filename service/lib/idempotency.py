@@ -3,7 +3,8 @@ answer again instead of a duplicate establishment or contact.
 
 The record is written in the same transaction as the creation, so it exists exactly when the
 creation committed; a refused request (4xx) leaves no record and may be retried with the same
-key once corrected. Records are kept 24 hours.
+key once corrected. Records are kept 24 hours, per caller: two integrations that happen to
+choose the same key never see each other's responses.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import IdempotencyRecord
 from service.errors import InvalidDataError
+from service.security.guards import principal_of_connection
 
 T = TypeVar("T")
 
@@ -54,8 +56,11 @@ REPLAYED_RESPONSE_HEADER = ResponseHeader(
 class Idempotency:
     """Replays or records the outcome of one create request."""
 
-    def __init__(self, session: AsyncSession, key: str | None, method: str, path: str) -> None:
+    def __init__(
+        self, session: AsyncSession, principal: str, key: str | None, method: str, path: str
+    ) -> None:
         self.session = session
+        self.principal = principal
         self.key = key
         self.method = method
         self.path = path
@@ -91,6 +96,7 @@ class Idempotency:
         if self.key is not None:
             self.session.add(
                 IdempotencyRecord(
+                    principal=self.principal,
                     key=self.key,
                     method=self.method,
                     path=self.path,
@@ -106,6 +112,7 @@ class Idempotency:
 
     def _same_request(self) -> tuple[Any, ...]:
         return (
+            IdempotencyRecord.principal == self.principal,
             IdempotencyRecord.key == self.key,
             IdempotencyRecord.method == self.method,
             IdempotencyRecord.path == self.path,
@@ -115,7 +122,8 @@ class Idempotency:
 async def provide_idempotency(
     request: Request[Any, Any, Any], db_session: AsyncSession, idempotency_key: IdempotencyKeyHeader = None
 ) -> Idempotency:
-    return Idempotency(db_session, idempotency_key, request.method, request.url.path)
+    principal = principal_of_connection(request)
+    return Idempotency(db_session, principal.key, idempotency_key, request.method, request.url.path)
 
 
 IDEMPOTENCY_DEPENDENCIES = {"idempotency": Provide(provide_idempotency)}

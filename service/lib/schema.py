@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 import msgspec
+from msgspec import Meta
 
 # Characters no one types in a name: C0 controls (PostgreSQL cannot even store NUL) and the
 # bidirectional overrides that make a name display other than it reads (« Trojan Source »).
@@ -22,6 +25,26 @@ RequiredText = Annotated[
 MultilineText = Annotated[str, msgspec.Meta(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
 # A search term typed in a box.
 SEARCH_PATTERN = f"^[^{_CONTROL}]*$"
+# INSEE region code (two digits, overseas included: 01 to 06).
+REGION_PATTERN = r"^[0-9]{2}$"
+Email = Annotated[
+    str,
+    Meta(
+        min_length=3,
+        max_length=254,
+        pattern=r"^[^\x00-\x20\x7f@]+@[^\x00-\x20\x7f@]+$",
+        description="Adresse électronique (vérifiée et normalisée).",
+    ),
+]
+
+# Fields every resource shares.
+ResourceId = Annotated[UUID, Meta(description="Identifiant (UUIDv7).")]
+Revision = Annotated[int, Meta(description="Version de la ressource ; l'en-tête ETag en est la forme citée.")]
+CreatedAt = Annotated[datetime, Meta(description="Date de création (UTC).")]
+UpdatedAt = Annotated[datetime, Meta(description="Date de dernière modification (UTC).")]
+Total = Annotated[int, Meta(description="Nombre total d'éléments correspondant aux filtres.")]
+Limit = Annotated[int, Meta(description="Nombre maximal d'éléments de la page.")]
+Offset = Annotated[int, Meta(description="Nombre d'éléments sautés avant cette page.")]
 
 
 class RequestStruct(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -326,7 +326,7 @@ async def test_deleting_the_organisation_deletes_its_whole_directory(
     listed = await client.get(contacts_url(organisation))
     assert_problem(listed, 404, "organisation_not_found")
     read = await client.get(contact_url(organisation, principal))
-    assert_problem(read, 404, "contact_not_found")
+    assert_problem(read, 404, "organisation_not_found")
 
     newcomer = await create_organisation(client, name="EHPAD Le Verger")
     assert await directory(client, newcomer) == {"items": [], "total": 0, "limit": 20, "offset": 0}

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.engine import create_engine
+from service.domain.accounts.bootstrap import COMMAND_LINE
 from service.domain.organisations.schemas import OrganisationCreate, OrganisationUpdate
 from service.domain.organisations.services import OrganisationService
 from service.settings import DatabaseSettings, Settings
@@ -74,14 +75,18 @@ async def test_concurrent_edits_of_one_row_queue_instead_of_failing(settings: Se
     try:
         async with AsyncSession(engine, expire_on_commit=False) as session:
             payload = msgspec.convert(organisation_payload(), OrganisationCreate)
-            organisation = await OrganisationService(session=session).create_organisation(payload)
+            organisation = await OrganisationService(session=session).create_organisation(
+                COMMAND_LINE, payload
+            )
             await session.commit()
 
         async def edit(capacity: int) -> int:
             async with AsyncSession(engine, expire_on_commit=False) as session:
                 service = OrganisationService(session=session)
                 change = OrganisationUpdate(capacity_places=capacity)
-                edited = await service.update_organisation(organisation.id, change, if_match=None)
+                edited = await service.update_organisation(
+                    COMMAND_LINE, organisation.id, change, if_match=None
+                )
                 await asyncio.sleep(0.05)  # keep the transaction open while the other one tries
                 await session.commit()
                 return edited.revision

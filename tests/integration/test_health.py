@@ -11,7 +11,7 @@ from sqlalchemy import text
 from service.app import create_app
 from service.db.engine import create_engine
 from service.settings import Settings
-from tests.conftest import settings_for
+from tests.conftest import bearer, settings_for
 from tests.factories import organisation_payload
 
 pytestmark = pytest.mark.anyio
@@ -44,9 +44,11 @@ async def test_readiness_is_503_problem_when_database_is_unreachable() -> None:
 
 
 async def test_api_calls_are_503_problems_when_the_database_is_unreachable() -> None:
-    """Regression: a refused connection escaped as a 500."""
+    """Regression: a refused connection escaped as a 500 (authenticating the key is the first
+    database access)."""
     app = create_app(settings_for("postgresql+asyncpg://postgres@127.0.0.1:9/absent"))
     async with AsyncTestClient(app=app) as client:
+        client.headers.update(bearer("kc_0123456789ab_" + "A" * 43))
         listing = await client.get("/api/v1/organisations")
         creation = await client.post("/api/v1/organisations", json=organisation_payload())
     for response in (listing, creation):

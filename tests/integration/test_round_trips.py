@@ -13,6 +13,7 @@ from litestar.testing import TestClient
 
 from service.kit.codes import EssmsCategory, ServiceMode
 from service.lib.geography import load_geography
+from tests.conftest import bearer
 from tests.factories import finess
 
 DEPARTEMENTS = load_geography().departements
@@ -53,8 +54,9 @@ def organisations(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @pytest.fixture
-def sync_client(app: Litestar) -> Iterator[TestClient[Litestar]]:
+def sync_client(app: Litestar, admin_key: str) -> Iterator[TestClient[Litestar]]:
     with TestClient(app=app) as client:
+        client.headers.update(bearer(admin_key))
         yield client
 
 

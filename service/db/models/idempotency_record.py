@@ -11,11 +11,14 @@ from service.db.base import Base
 class IdempotencyRecord(Base):
     __tablename__ = "idempotency_record"
     __table_args__ = (
-        UniqueConstraint("key", "method", "path"),
+        UniqueConstraint("principal", "key", "method", "path"),
         # Expired records are purged by age.
         Index("ix_idempotency_record_created_at", "created_at"),
     )
 
+    # Keys are chosen by clients: two clients choosing the same key must not see each other's
+    # responses, so a record belongs to the account or API key that made the request.
+    principal: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(255))
     method: Mapped[str] = mapped_column(String(10))
     path: Mapped[str] = mapped_column(String(500))

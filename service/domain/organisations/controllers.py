@@ -15,7 +15,6 @@ from service.db.models import Contact, Organisation
 from service.domain.organisations.schemas import (
     DEPARTEMENT_PATTERN,
     FINESS_PATTERN,
-    REGION_PATTERN,
     ContactCreate,
     ContactPage,
     ContactRead,
@@ -35,7 +34,9 @@ from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.geography import load_geography
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
-from service.lib.schema import SEARCH_PATTERN
+from service.lib.schema import REGION_PATTERN, SEARCH_PATTERN
+from service.security.guards import ORGANISATION_MEMBERS, STAFF, allow
+from service.security.principal import Caller
 
 ORGANISATIONS_PATH = "/organisations"
 
@@ -104,6 +105,7 @@ def contact_read(contact: Contact) -> ContactRead:
 class OrganisationController(Controller):
     path = ORGANISATIONS_PATH
     tags = ["organisations"]
+    guards = [allow(*ORGANISATION_MEMBERS)]
     dependencies = {
         "organisations": Provide(create_service_provider(OrganisationService)),
         **PAGINATION_DEPENDENCIES,
@@ -120,6 +122,7 @@ class OrganisationController(Controller):
     async def list_organisations(
         self,
         *,
+        caller: NamedDependency[Caller],
         organisations: NamedDependency[OrganisationService],
         page: NamedDependency[LimitOffset],
         sort: Annotated[
@@ -158,6 +161,7 @@ class OrganisationController(Controller):
     ) -> OrganisationPage:
         """Établissements enregistrés, filtrés et paginés."""
         items, total = await organisations.list_organisations(
+            caller,
             page=page,
             sort=sort,
             order=order,
@@ -179,20 +183,24 @@ class OrganisationController(Controller):
         operation_id="createOrganisation",
         response_description="Établissement créé.",
         summary="Enregistrer un établissement",
+        guards=[allow(*STAFF)],
         responses=problem_responses(409, 413, 415, 422),
         response_headers=[ETAG_HEADER, LOCATION_HEADER, REPLAYED_RESPONSE_HEADER],
     )
     async def create_organisation(
         self,
         request: Request[Any, Any, Any],
+        caller: NamedDependency[Caller],
         organisations: NamedDependency[OrganisationService],
         idempotency: NamedDependency[Idempotency],
         data: JSONBody[OrganisationCreate],
     ) -> Response[OrganisationRead]:
-        """Enregistre un établissement ; son FINESS géographique doit être valide et encore inconnu."""
+        """Enregistre un établissement ; son FINESS géographique doit être valide et encore inconnu.
+
+        Un compte régional n'enregistre que des établissements de sa région."""
         if (earlier := await idempotency.replay(data, OrganisationRead)) is not None:
             return earlier
-        organisation = await organisations.create_organisation(data)
+        organisation = await organisations.create_organisation(caller, data)
         return await idempotency.remember(
             tagged(
                 organisation_read(organisation),
@@ -212,10 +220,13 @@ class OrganisationController(Controller):
         response_headers=[ETAG_HEADER],
     )
     async def get_organisation(
-        self, organisations: NamedDependency[OrganisationService], organisation_id: OrganisationId
+        self,
+        caller: NamedDependency[Caller],
+        organisations: NamedDependency[OrganisationService],
+        organisation_id: OrganisationId,
     ) -> Response[OrganisationRead]:
         """Un établissement, avec les libellés français de ses codes."""
-        organisation = await organisations.get_organisation(organisation_id)
+        organisation = await organisations.get_organisation(caller, organisation_id)
         return tagged(organisation_read(organisation), organisation.revision)
 
     @patch(
@@ -228,13 +239,16 @@ class OrganisationController(Controller):
     )
     async def update_organisation(
         self,
+        caller: NamedDependency[Caller],
         organisations: NamedDependency[OrganisationService],
         organisation_id: OrganisationId,
         data: JSONBody[OrganisationUpdate],
         if_match: IfMatch = None,
     ) -> Response[OrganisationRead]:
         """Modifie les champs envoyés ; avec If-Match, refuse si l'établissement a changé entre-temps."""
-        organisation = await organisations.update_organisation(organisation_id, data, if_match=if_match)
+        organisation = await organisations.update_organisation(
+            caller, organisation_id, data, if_match=if_match
+        )
         return tagged(organisation_read(organisation), organisation.revision)
 
     @delete(
@@ -242,21 +256,24 @@ class OrganisationController(Controller):
         operation_id="deleteOrganisation",
         response_description="Établissement supprimé.",
         summary="Supprimer un établissement",
+        guards=[allow(*STAFF)],
         responses=problem_responses(404, 412),
     )
     async def delete_organisation(
         self,
+        caller: NamedDependency[Caller],
         organisations: NamedDependency[OrganisationService],
         organisation_id: OrganisationId,
         if_match: IfMatch = None,
     ) -> None:
         """Supprime l'établissement et son annuaire de crise."""
-        await organisations.delete_organisation(organisation_id, if_match=if_match)
+        await organisations.delete_organisation(caller, organisation_id, if_match=if_match)
 
 
 class ContactController(Controller):
     path = ORGANISATIONS_PATH + "/{organisation_id:uuid}/contacts"
     tags = ["contacts"]
+    guards = [allow(*ORGANISATION_MEMBERS)]
     dependencies = {
         "organisations": Provide(create_service_provider(OrganisationService)),
         "contacts": Provide(create_service_provider(ContactService)),
@@ -274,6 +291,7 @@ class ContactController(Controller):
     async def list_contacts(
         self,
         *,
+        caller: NamedDependency[Caller],
         organisations: NamedDependency[OrganisationService],
         contacts: NamedDependency[ContactService],
         organisation_id: OrganisationId,
@@ -283,9 +301,9 @@ class ContactController(Controller):
         role: Annotated[ContactRole | None, QueryParameter(description="Filtre : rôle.")] = None,
     ) -> ContactPage:
         """Contacts de l'annuaire de crise d'un établissement."""
-        await organisations.get_organisation(organisation_id)
+        organisation = await organisations.get_organisation(caller, organisation_id)
         items, total = await contacts.list_contacts(
-            organisation_id, page=page, sort=sort, order=order, role=role
+            organisation, page=page, sort=sort, order=order, role=role
         )
         return ContactPage(
             items=[contact_read(item) for item in items],
@@ -305,6 +323,7 @@ class ContactController(Controller):
     async def create_contact(
         self,
         *,
+        caller: NamedDependency[Caller],
         organisations: NamedDependency[OrganisationService],
         request: Request[Any, Any, Any],
         contacts: NamedDependency[ContactService],
@@ -313,10 +332,10 @@ class ContactController(Controller):
         data: JSONBody[ContactCreate],
     ) -> Response[ContactRead]:
         """Ajoute un contact ; téléphones et adresse électronique sont vérifiés et normalisés."""
-        await organisations.get_organisation(organisation_id)
+        organisation = await organisations.get_organisation(caller, organisation_id)
         if (earlier := await idempotency.replay(data, ContactRead)) is not None:
             return earlier
-        contact = await contacts.create_contact(organisation_id, data)
+        contact = await contacts.create_contact(caller, organisation, data)
         return await idempotency.remember(
             tagged(
                 contact_read(contact),
@@ -339,12 +358,16 @@ class ContactController(Controller):
     )
     async def get_contact(
         self,
+        *,
+        caller: NamedDependency[Caller],
+        organisations: NamedDependency[OrganisationService],
         contacts: NamedDependency[ContactService],
         organisation_id: OrganisationId,
         contact_id: ContactId,
     ) -> Response[ContactRead]:
         """Un contact de l'annuaire de crise."""
-        contact = await contacts.get_contact(organisation_id, contact_id)
+        organisation = await organisations.get_organisation(caller, organisation_id)
+        contact = await contacts.get_contact(organisation, contact_id)
         return tagged(contact_read(contact), contact.revision)
 
     @patch(
@@ -357,6 +380,9 @@ class ContactController(Controller):
     )
     async def update_contact(
         self,
+        *,
+        caller: NamedDependency[Caller],
+        organisations: NamedDependency[OrganisationService],
         contacts: NamedDependency[ContactService],
         organisation_id: OrganisationId,
         contact_id: ContactId,
@@ -364,7 +390,8 @@ class ContactController(Controller):
         if_match: IfMatch = None,
     ) -> Response[ContactRead]:
         """Modifie les champs envoyés du contact."""
-        contact = await contacts.update_contact(organisation_id, contact_id, data, if_match=if_match)
+        organisation = await organisations.get_organisation(caller, organisation_id)
+        contact = await contacts.update_contact(caller, organisation, contact_id, data, if_match=if_match)
         return tagged(contact_read(contact), contact.revision)
 
     @delete(
@@ -376,10 +403,14 @@ class ContactController(Controller):
     )
     async def delete_contact(
         self,
+        *,
+        caller: NamedDependency[Caller],
+        organisations: NamedDependency[OrganisationService],
         contacts: NamedDependency[ContactService],
         organisation_id: OrganisationId,
         contact_id: ContactId,
         if_match: IfMatch = None,
     ) -> None:
         """Supprime un contact, sauf s'il est lié par une suppléance (à retirer d'abord)."""
-        await contacts.delete_contact(organisation_id, contact_id, if_match=if_match)
+        organisation = await organisations.get_organisation(caller, organisation_id)
+        await contacts.delete_contact(caller, organisation, contact_id, if_match=if_match)

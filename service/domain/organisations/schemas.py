@@ -6,7 +6,6 @@ the create, update and read bodies, so the contract never says two things of one
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
@@ -15,20 +14,24 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from service.kit.codes import Availability, ContactRole, ContactScope, EssmsCategory, ServiceMode
-from service.lib.schema import MultilineText, RequestStruct, RequiredText, ResponseStruct
+from service.lib.schema import (
+    REGION_PATTERN,
+    CreatedAt,
+    Email,
+    Limit,
+    MultilineText,
+    Offset,
+    RequestStruct,
+    RequiredText,
+    ResourceId,
+    ResponseStruct,
+    Revision,
+    Total,
+    UpdatedAt,
+)
 
 FINESS_PATTERN = r"^(?:[0-9]{2}|2[AB])[0-9]{7}$"
-REGION_PATTERN = r"^[0-9]{2}$"
 DEPARTEMENT_PATTERN = r"^(?:[0-9]{2}|2[AB]|97[0-9])$"
-
-# Shared by every resource.
-ResourceId = Annotated[UUID, Meta(description="Identifiant (UUIDv7).")]
-Revision = Annotated[int, Meta(description="Version de la ressource ; l'en-tête ETag en est la forme citée.")]
-CreatedAt = Annotated[datetime, Meta(description="Date de création (UTC).")]
-UpdatedAt = Annotated[datetime, Meta(description="Date de dernière modification (UTC).")]
-Total = Annotated[int, Meta(description="Nombre total d'éléments correspondant aux filtres.")]
-Limit = Annotated[int, Meta(description="Nombre maximal d'éléments de la page.")]
-Offset = Annotated[int, Meta(description="Nombre d'éléments sautés avant cette page.")]
 
 # Organisation fields.
 OrgName = Annotated[RequiredText, Meta(max_length=200, description="Raison sociale de l'établissement.")]
@@ -174,15 +177,6 @@ PhoneNumber = Annotated[
 ]
 Phones = Annotated[
     list[PhoneNumber], Meta(max_length=5, description="Jusqu'à cinq numéros, le premier est le principal.")
-]
-Email = Annotated[
-    str,
-    Meta(
-        min_length=3,
-        max_length=254,
-        pattern=r"^[^\x00-\x20\x7f@]+@[^\x00-\x20\x7f@]+$",
-        description="Adresse électronique (vérifiée et normalisée).",
-    ),
 ]
 BackupFor = Annotated[UUID, Meta(description="Contact dont celui-ci est le suppléant (même établissement).")]
 Reachability = Annotated[Availability, Meta(description="Disponibilité du contact.")]

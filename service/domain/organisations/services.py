@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +12,7 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import ColumnElement, or_
 
 from service.db.models import Contact, Organisation
+from service.domain.audit.services import changed_fields, record_event
 from service.domain.organisations.rules import (
     default_service_mode,
     normalise_contact_points,
@@ -27,11 +28,13 @@ from service.domain.organisations.schemas import (
 )
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
 from service.kit.catalogue import get_catalogue
-from service.kit.codes import ContactRole, EssmsCategory
+from service.kit.codes import AuditAction, ContactRole, EssmsCategory, ResourceType
 from service.lib.etags import check_if_match
 from service.lib.geography import load_geography
 from service.lib.pagination import SortOrder, ordering
 from service.lib.text import words
+from service.security.principal import Caller
+from service.security.scopes import ensure_region_writable, visible_organisations
 
 INVALID_DETAIL = "Certaines valeurs ne respectent pas les règles : voir la liste des erreurs."
 # Names sort on their folded form: case and accents do not move « Élan » after « Zénith ».
@@ -56,10 +59,16 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
     # a separate COUNT keeps ``total`` right on every page.
     count_with_window_function = False
 
-    async def get_organisation(self, organisation_id: UUID, *, for_update: bool = False) -> Organisation:
-        """``for_update`` locks the row until commit (PostgreSQL), so concurrent edits queue
-        instead of failing on the revision check."""
-        organisation = await self.get_one_or_none(id=organisation_id, with_for_update=for_update or None)
+    async def get_organisation(
+        self, caller: Caller, organisation_id: UUID, *, for_update: bool = False
+    ) -> Organisation:
+        """Out of the caller's scope reads as missing. ``for_update`` locks the row until commit
+        (PostgreSQL), so concurrent edits queue instead of failing on the revision check."""
+        organisation = await self.get_one_or_none(
+            Organisation.id == organisation_id,
+            visible_organisations(caller.principal),
+            with_for_update=for_update or None,
+        )
         if organisation is None:
             raise NotFoundError(
                 "Aucun établissement ne porte cet identifiant.", code="organisation_not_found"
@@ -68,6 +77,7 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
 
     async def list_organisations(
         self,
+        caller: Caller,
         *,
         page: LimitOffset,
         sort: OrganisationSort,
@@ -81,6 +91,7 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
         filters: list[StatementFilter | ColumnElement[bool]] = [
             page,
             *ordering(sort, order, ORGANISATION_SORT_COLUMNS),
+            visible_organisations(caller.principal),
         ]
         equalities = {
             "region_code": region_code,
@@ -94,18 +105,21 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
             filters += [Organisation.search_text.contains(word, autoescape=True) for word in words(q)]
         return await self.get_many_and_count(*filters)
 
-    async def create_organisation(self, data: OrganisationCreate) -> Organisation:
+    async def create_organisation(self, caller: Caller, data: OrganisationCreate) -> Organisation:
         state = data.provided_fields()
         if state.get("service_mode") is None:
             state["service_mode"] = default_service_mode(data.category, get_catalogue())
         _raise_if_invalid(organisation_errors(state, load_geography()))
+        ensure_region_writable(caller.principal, state["region_code"])
         await self._ensure_finess_free(state["finess_et"])
-        return await self.create(Organisation(**state))
+        organisation = await self.create(Organisation(**state))
+        self._audit(caller, AuditAction.CREATE, organisation, state)
+        return organisation
 
     async def update_organisation(
-        self, organisation_id: UUID, data: OrganisationUpdate, *, if_match: str | None
+        self, caller: Caller, organisation_id: UUID, data: OrganisationUpdate, *, if_match: str | None
     ) -> Organisation:
-        organisation = await self.get_organisation(organisation_id, for_update=True)
+        organisation = await self.get_organisation(caller, organisation_id, for_update=True)
         check_if_match(if_match, organisation.revision)
         changes = data.provided_fields()
         current = {name: getattr(organisation, name) for name in _ORGANISATION_COLUMNS}
@@ -116,17 +130,37 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
                 changes["service_mode"] = default_service_mode(changes["category"], catalogue)
         state = current | changes
         _raise_if_invalid(organisation_errors(state, load_geography()))
+        if state["region_code"] != current["region_code"]:
+            ensure_region_writable(caller.principal, state["region_code"])
         if state["finess_et"] != current["finess_et"]:
             await self._ensure_finess_free(state["finess_et"])
         for name, value in changes.items():
             setattr(organisation, name, value)
-        return await self.update(organisation)
+        organisation = await self.update(organisation)
+        self._audit(caller, AuditAction.UPDATE, organisation, changed_fields(current, state))
+        return organisation
 
-    async def delete_organisation(self, organisation_id: UUID, *, if_match: str | None) -> None:
-        organisation = await self.get_organisation(organisation_id, for_update=True)
+    async def delete_organisation(
+        self, caller: Caller, organisation_id: UUID, *, if_match: str | None
+    ) -> None:
+        organisation = await self.get_organisation(caller, organisation_id, for_update=True)
         check_if_match(if_match, organisation.revision)
+        self._audit(caller, AuditAction.DELETE, organisation, ())
         # Its crisis directory goes with it (ON DELETE CASCADE).
         await self.delete(organisation.id)
+
+    def _audit(
+        self, caller: Caller, action: AuditAction, organisation: Organisation, fields: Iterable[str]
+    ) -> None:
+        record_event(
+            self.repository.session,
+            caller,
+            action=action,
+            resource_type=ResourceType.ORGANISATION,
+            resource_id=organisation.id,
+            region_code=organisation.region_code,
+            fields=fields,
+        )
 
     async def _ensure_finess_free(self, finess_et: str) -> None:
         if await self.exists(finess_et=finess_et):
@@ -151,11 +185,12 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
     count_with_window_function = False  # see OrganisationService
 
     async def get_contact(
-        self, organisation_id: UUID, contact_id: UUID, *, for_update: bool = False
+        self, organisation: Organisation, contact_id: UUID, *, for_update: bool = False
     ) -> Contact:
-        """``for_update``: see OrganisationService.get_organisation."""
+        """``organisation`` was read within the caller's scope; ``for_update``: see
+        OrganisationService.get_organisation."""
         contact = await self.get_one_or_none(
-            id=contact_id, organisation_id=organisation_id, with_for_update=for_update or None
+            id=contact_id, organisation_id=organisation.id, with_for_update=for_update or None
         )
         if contact is None:
             raise NotFoundError(
@@ -166,7 +201,7 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
 
     async def list_contacts(
         self,
-        organisation_id: UUID,
+        organisation: Organisation,
         *,
         page: LimitOffset,
         sort: ContactSort,
@@ -177,29 +212,44 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
             page,
             *ordering(sort, order, CONTACT_SORT_COLUMNS),
         ]
-        filters.append(Contact.organisation_id == organisation_id)
+        filters.append(Contact.organisation_id == organisation.id)
         if role:
             filters.append(Contact.role == role)
         return await self.get_many_and_count(*filters)
 
-    async def create_contact(self, organisation_id: UUID, data: ContactCreate) -> Contact:
+    async def create_contact(
+        self, caller: Caller, organisation: Organisation, data: ContactCreate
+    ) -> Contact:
         state = data.provided_fields()
-        await self._validate(organisation_id, state, contact_id=None)
-        return await self.create(Contact(organisation_id=organisation_id, **state))
+        await self._validate(organisation.id, state, contact_id=None)
+        contact = await self.create(Contact(organisation_id=organisation.id, **state))
+        self._audit(caller, AuditAction.CREATE, organisation, contact, state)
+        return contact
 
     async def update_contact(
-        self, organisation_id: UUID, contact_id: UUID, data: ContactUpdate, *, if_match: str | None
+        self,
+        caller: Caller,
+        organisation: Organisation,
+        contact_id: UUID,
+        data: ContactUpdate,
+        *,
+        if_match: str | None,
     ) -> Contact:
-        contact = await self.get_contact(organisation_id, contact_id, for_update=True)
+        contact = await self.get_contact(organisation, contact_id, for_update=True)
         check_if_match(if_match, contact.revision)
-        state = {name: getattr(contact, name) for name in _CONTACT_COLUMNS} | data.provided_fields()
-        await self._validate(organisation_id, state, contact_id=contact.id)
+        current = {name: getattr(contact, name) for name in _CONTACT_COLUMNS}
+        state = current | data.provided_fields()
+        await self._validate(organisation.id, state, contact_id=contact.id)
         for name, value in state.items():
             setattr(contact, name, value)
-        return await self.update(contact)
+        contact = await self.update(contact)
+        self._audit(caller, AuditAction.UPDATE, organisation, contact, changed_fields(current, state))
+        return contact
 
-    async def delete_contact(self, organisation_id: UUID, contact_id: UUID, *, if_match: str | None) -> None:
-        contact = await self.get_contact(organisation_id, contact_id, for_update=True)
+    async def delete_contact(
+        self, caller: Caller, organisation: Organisation, contact_id: UUID, *, if_match: str | None
+    ) -> None:
+        contact = await self.get_contact(organisation, contact_id, for_update=True)
         check_if_match(if_match, contact.revision)
         if contact.backup_for_id is not None:
             raise ConflictError(
@@ -214,7 +264,26 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
                 "d'abord leur suppléance avant de le supprimer.",
                 code="contact_has_backups",
             )
+        self._audit(caller, AuditAction.DELETE, organisation, contact, ())
         await self.delete(contact.id)
+
+    def _audit(
+        self,
+        caller: Caller,
+        action: AuditAction,
+        organisation: Organisation,
+        contact: Contact,
+        fields: Iterable[str],
+    ) -> None:
+        record_event(
+            self.repository.session,
+            caller,
+            action=action,
+            resource_type=ResourceType.CONTACT,
+            resource_id=contact.id,
+            region_code=organisation.region_code,
+            fields=fields,
+        )
 
     async def _validate(
         self, organisation_id: UUID, state: dict[str, Any], *, contact_id: UUID | None

@@ -1,0 +1,1 @@
+"""Accounts: people (users), integrations (API keys), who is calling (me) and admin sign-in."""

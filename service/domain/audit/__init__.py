@@ -1,0 +1,1 @@
+"""The append-only audit trail: every mutation, sign-in and key change, and who made it."""

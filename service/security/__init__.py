@@ -1,0 +1,1 @@
+"""Authentication, roles and scopes, guards, passwords, API keys and HTTP hardening."""
