@@ -34,11 +34,15 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 install: $(VENV)/.installed ## Create .venv and install the locked dependencies
 
 .PHONY: run
-run: install db-upgrade ## Install, migrate the embedded database, serve on http://127.0.0.1:8000 (HOST, PORT)
+run: install db-upgrade local-key ## Install, migrate the embedded database, serve on http://127.0.0.1:8000 (HOST, PORT)
 	$(BIN)/kit-crise serve --host $(HOST) --port $(PORT)
 
+.PHONY: local-key
+local-key: install ## Create once, and print where, the local admin API key (data/admin-api-key, mode 0600)
+	$(BIN)/kit-crise api-keys ensure-local --file data/admin-api-key
+
 .PHONY: dev
-dev: install db-upgrade ## Like run, reloading on code changes, with readable logs
+dev: install db-upgrade local-key ## Like run, reloading on code changes, with readable logs
 	KIT_CRISE_LOG_FORMAT=console $(BIN)/kit-crise serve --host $(HOST) --port $(PORT) --reload
 
 .PHONY: test

@@ -36,6 +36,10 @@ def allow(*roles: AccountRole) -> Guard:
     allowed = frozenset(roles)
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+        # Litestar runs controller guards on its generated OPTIONS handlers too; those answer
+        # CORS preflights, which carry no credentials, and reveal only the allowed methods.
+        if connection.scope.get("method") == "OPTIONS":
+            return
         principal = principal_of_connection(connection)
         if principal.role not in allowed:
             label = get_catalogue().label(principal.role)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -10,7 +10,6 @@ from uuid import UUID
 import anyio
 from advanced_alchemy.filters import LimitOffset, StatementFilter
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +22,7 @@ from service.domain.accounts.schemas import (
     UserSort,
     UserUpdate,
 )
-from service.domain.audit.services import changed_fields, record_event
+from service.domain.audit.services import AuditedService, changed_fields
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
 from service.kit.codes import AccountRole, AuditAction, ResourceType
 from service.lib.contact_details import normalise_email
@@ -141,11 +140,12 @@ def _scope_changes(current: Any, changes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class UserService(SQLAlchemyAsyncRepositoryService[UserAccount]):
+class UserService(AuditedService[UserAccount]):
     class Repo(SQLAlchemyAsyncRepository[UserAccount]):
         model_type = UserAccount
 
     repository_type = Repo
+    audited_as = ResourceType.USER
     count_with_window_function = False
 
     async def get_user(self, caller: Caller, user_id: UUID, *, for_update: bool = False) -> UserAccount:
@@ -196,7 +196,7 @@ class UserService(SQLAlchemyAsyncRepositoryService[UserAccount]):
                 organisation_ids=scope.organisation_ids,
             )
         )
-        self._audit(caller, AuditAction.CREATE, user, state)
+        self.record(caller, AuditAction.CREATE, user.id, region_code=user.region_code, fields=state)
         return user
 
     async def update_user(
@@ -219,13 +219,13 @@ class UserService(SQLAlchemyAsyncRepositoryService[UserAccount]):
         if _SESSION_ENDING_FIELDS.intersection(fields):
             await self.repository.session.execute(delete(AdminSession).where(AdminSession.user_id == user.id))
         user = await self.update(user)
-        self._audit(caller, AuditAction.UPDATE, user, fields)
+        self.record(caller, AuditAction.UPDATE, user.id, region_code=user.region_code, fields=fields)
         return user
 
     async def delete_user(self, caller: Caller, user_id: UUID, *, if_match: str | None) -> None:
         user = await self.get_user(caller, user_id, for_update=True)
         check_if_match(if_match, user.revision)
-        self._audit(caller, AuditAction.DELETE, user, ())
+        self.record(caller, AuditAction.DELETE, user.id, region_code=user.region_code)
         await self.delete(user.id)
 
     async def _free_email(self, raw: str) -> str:
@@ -246,23 +246,13 @@ class UserService(SQLAlchemyAsyncRepositoryService[UserAccount]):
             )
         return email
 
-    def _audit(self, caller: Caller, action: AuditAction, user: UserAccount, fields: Iterable[str]) -> None:
-        record_event(
-            self.repository.session,
-            caller,
-            action=action,
-            resource_type=ResourceType.USER,
-            resource_id=user.id,
-            region_code=user.region_code,
-            fields=fields,
-        )
 
-
-class ApiKeyService(SQLAlchemyAsyncRepositoryService[ApiKey]):
+class ApiKeyService(AuditedService[ApiKey]):
     class Repo(SQLAlchemyAsyncRepository[ApiKey]):
         model_type = ApiKey
 
     repository_type = Repo
+    audited_as = ResourceType.API_KEY
     count_with_window_function = False
 
     async def get_api_key(self, caller: Caller, api_key_id: UUID, *, for_update: bool = False) -> ApiKey:
@@ -316,7 +306,7 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[ApiKey]):
                 created_by_id=caller.principal.id,
             )
         )
-        self._audit(caller, AuditAction.CREATE, key, state)
+        self.record(caller, AuditAction.CREATE, key.id, region_code=key.region_code, fields=state)
         return key, parts.token
 
     async def update_api_key(
@@ -331,7 +321,13 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[ApiKey]):
         for name, value in changes.items():
             setattr(key, name, value)
         key = await self.update(key)
-        self._audit(caller, AuditAction.UPDATE, key, changed_fields(before, changes))
+        self.record(
+            caller,
+            AuditAction.UPDATE,
+            key.id,
+            region_code=key.region_code,
+            fields=changed_fields(before, changes),
+        )
         return key
 
     async def revoke_api_key(self, caller: Caller, api_key_id: UUID, *, if_match: str | None) -> None:
@@ -342,18 +338,7 @@ class ApiKeyService(SQLAlchemyAsyncRepositoryService[ApiKey]):
             return
         key.revoked_at = datetime.now(UTC)
         await self.update(key)
-        self._audit(caller, AuditAction.REVOKE, key, ["revoked_at"])
-
-    def _audit(self, caller: Caller, action: AuditAction, key: ApiKey, fields: Iterable[str]) -> None:
-        record_event(
-            self.repository.session,
-            caller,
-            action=action,
-            resource_type=ResourceType.API_KEY,
-            resource_id=key.id,
-            region_code=key.region_code,
-            fields=fields,
-        )
+        self.record(caller, AuditAction.REVOKE, key.id, region_code=key.region_code, fields=["revoked_at"])
 
 
 def _ensure_future(expires_at: datetime | None) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, StatementFilter
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.repository.typing import ModelT
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,6 +80,31 @@ def record_failed_sign_in(
             changed_fields=[],
         )
     )
+
+
+class AuditedService(SQLAlchemyAsyncRepositoryService[ModelT]):
+    """A service whose writes are recorded, in its own session, as ``audited_as`` resources."""
+
+    audited_as: ClassVar[ResourceType]
+
+    def record(
+        self,
+        caller: Caller,
+        action: AuditAction,
+        resource_id: UUID,
+        *,
+        region_code: str | None,
+        fields: Iterable[str] = (),
+    ) -> None:
+        record_event(
+            self.repository.session,
+            caller,
+            action=action,
+            resource_type=self.audited_as,
+            resource_id=resource_id,
+            region_code=region_code,
+            fields=fields,
+        )
 
 
 class AuditService(SQLAlchemyAsyncRepositoryService[AuditEvent]):

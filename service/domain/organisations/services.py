@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, StatementFilter
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import ColumnElement, or_
 
 from service.db.models import Contact, Organisation
-from service.domain.audit.services import changed_fields, record_event
+from service.domain.audit.services import AuditedService, changed_fields
 from service.domain.organisations.rules import (
     default_service_mode,
     normalise_contact_points,
@@ -50,11 +49,12 @@ def _raise_if_invalid(errors: Sequence[FieldError]) -> None:
         raise InvalidDataError(INVALID_DETAIL, errors=errors)
 
 
-class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
+class OrganisationService(AuditedService[Organisation]):
     class Repo(SQLAlchemyAsyncRepository[Organisation]):
         model_type = Organisation
 
     repository_type = Repo
+    audited_as = ResourceType.ORGANISATION
     # A window-function count has no row to ride on past the last page and reports 0:
     # a separate COUNT keeps ``total`` right on every page.
     count_with_window_function = False
@@ -113,7 +113,9 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
         ensure_region_writable(caller.principal, state["region_code"])
         await self._ensure_finess_free(state["finess_et"])
         organisation = await self.create(Organisation(**state))
-        self._audit(caller, AuditAction.CREATE, organisation, state)
+        self.record(
+            caller, AuditAction.CREATE, organisation.id, region_code=organisation.region_code, fields=state
+        )
         return organisation
 
     async def update_organisation(
@@ -137,7 +139,13 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
         for name, value in changes.items():
             setattr(organisation, name, value)
         organisation = await self.update(organisation)
-        self._audit(caller, AuditAction.UPDATE, organisation, changed_fields(current, state))
+        self.record(
+            caller,
+            AuditAction.UPDATE,
+            organisation.id,
+            region_code=organisation.region_code,
+            fields=changed_fields(current, state),
+        )
         return organisation
 
     async def delete_organisation(
@@ -145,22 +153,9 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
     ) -> None:
         organisation = await self.get_organisation(caller, organisation_id, for_update=True)
         check_if_match(if_match, organisation.revision)
-        self._audit(caller, AuditAction.DELETE, organisation, ())
+        self.record(caller, AuditAction.DELETE, organisation.id, region_code=organisation.region_code)
         # Its crisis directory goes with it (ON DELETE CASCADE).
         await self.delete(organisation.id)
-
-    def _audit(
-        self, caller: Caller, action: AuditAction, organisation: Organisation, fields: Iterable[str]
-    ) -> None:
-        record_event(
-            self.repository.session,
-            caller,
-            action=action,
-            resource_type=ResourceType.ORGANISATION,
-            resource_id=organisation.id,
-            region_code=organisation.region_code,
-            fields=fields,
-        )
 
     async def _ensure_finess_free(self, finess_et: str) -> None:
         if await self.exists(finess_et=finess_et):
@@ -177,11 +172,12 @@ class OrganisationService(SQLAlchemyAsyncRepositoryService[Organisation]):
             )
 
 
-class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
+class ContactService(AuditedService[Contact]):
     class Repo(SQLAlchemyAsyncRepository[Contact]):
         model_type = Contact
 
     repository_type = Repo
+    audited_as = ResourceType.CONTACT
     count_with_window_function = False  # see OrganisationService
 
     async def get_contact(
@@ -223,7 +219,9 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
         state = data.provided_fields()
         await self._validate(organisation.id, state, contact_id=None)
         contact = await self.create(Contact(organisation_id=organisation.id, **state))
-        self._audit(caller, AuditAction.CREATE, organisation, contact, state)
+        self.record(
+            caller, AuditAction.CREATE, contact.id, region_code=organisation.region_code, fields=state
+        )
         return contact
 
     async def update_contact(
@@ -243,7 +241,13 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
         for name, value in state.items():
             setattr(contact, name, value)
         contact = await self.update(contact)
-        self._audit(caller, AuditAction.UPDATE, organisation, contact, changed_fields(current, state))
+        self.record(
+            caller,
+            AuditAction.UPDATE,
+            contact.id,
+            region_code=organisation.region_code,
+            fields=changed_fields(current, state),
+        )
         return contact
 
     async def delete_contact(
@@ -264,26 +268,8 @@ class ContactService(SQLAlchemyAsyncRepositoryService[Contact]):
                 "d'abord leur suppléance avant de le supprimer.",
                 code="contact_has_backups",
             )
-        self._audit(caller, AuditAction.DELETE, organisation, contact, ())
+        self.record(caller, AuditAction.DELETE, contact.id, region_code=organisation.region_code)
         await self.delete(contact.id)
-
-    def _audit(
-        self,
-        caller: Caller,
-        action: AuditAction,
-        organisation: Organisation,
-        contact: Contact,
-        fields: Iterable[str],
-    ) -> None:
-        record_event(
-            self.repository.session,
-            caller,
-            action=action,
-            resource_type=ResourceType.CONTACT,
-            resource_id=contact.id,
-            region_code=organisation.region_code,
-            fields=fields,
-        )
 
     async def _validate(
         self, organisation_id: UUID, state: dict[str, Any], *, contact_id: UUID | None
