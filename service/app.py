@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
-from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -27,13 +26,12 @@ from service.lib.request_checks import QUERY_PARAMETERS_STATE_KEY, declared_quer
 from service.logging import RequestLogMiddleware, configure_logging
 from service.openapi import apply_contract_fixes, openapi_config, swagger_assets_router
 from service.security.headers import SecurityHeadersMiddleware
+from service.security.hosts import AllowedHostsMiddleware
 from service.security.rate_limits import RATE_LIMIT_STORE, rate_limit_store
 from service.settings import SecuritySettings, Settings
 
 # Only the admin's HTML forms ride on a cookie; the API and the probes take no cookie at all.
 CSRF_EXEMPT = ["^/api/", "^/health/", "^/schema"]
-# Kubernetes probes address the pod by its IP, whatever the public host name.
-HOST_CHECK_EXEMPT = ["^/health/"]
 
 
 def _cors(security: SecuritySettings) -> CORSConfig | None:
@@ -41,12 +39,6 @@ def _cors(security: SecuritySettings) -> CORSConfig | None:
     if not security.cors_origins:
         return None
     return CORSConfig(allow_origins=list(security.cors_origins), allow_credentials=False)
-
-
-def _allowed_hosts(security: SecuritySettings) -> AllowedHostsConfig | None:
-    if not security.allowed_hosts:
-        return None
-    return AllowedHostsConfig(allowed_hosts=list(security.allowed_hosts), exclude=HOST_CHECK_EXEMPT)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -67,7 +59,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=openapi_config(),
         request_max_body_size=settings.api.max_body_bytes,
         request_class=ServiceRequest,
-        middleware=[TransactionIntentMiddleware()],
+        middleware=[AllowedHostsMiddleware(security.allowed_hosts), TransactionIntentMiddleware()],
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True)},
         stores=StoreRegistry(stores={RATE_LIMIT_STORE: rate_limit_store(security)}),
         csrf_config=CSRFConfig(
@@ -76,14 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_path="/admin",
             exclude=CSRF_EXEMPT,
         ),
-        cors_config=CORSConfig(allow_origins=list(security.cors_origins), allow_credentials=False)
-        if security.cors_origins
-        else None,
-        allowed_hosts=AllowedHostsConfig(
-            allowed_hosts=list(security.allowed_hosts), exclude=HOST_CHECK_EXEMPT
-        )
-        if security.allowed_hosts
-        else None,
+        cors_config=_cors(security),
         template_config=TemplateConfig(directory=TEMPLATES_DIRECTORY, engine=JinjaTemplateEngine),
         # Errors are logged once, by the handler of unexpected exceptions.
         logging_config=None,

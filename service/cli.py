@@ -241,5 +241,7 @@ def _decoded(body_type: type[T], values: dict[str, Any]) -> T:
     try:
         return msgspec.convert({k: v for k, v in values.items() if v is not None}, type=body_type)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        raise click.ClickException(f"{field_path(None, message)} : {french_message(message)}") from exc
+        # msgspec says where: "Expected `str` matching regex … - at `$.region_code`".
+        message, _, location = str(exc).partition(" - at `$.")
+        field = field_path(location.rstrip("`") or None, message)
+        raise click.ClickException(f"{field} : {french_message(message)}") from exc

@@ -60,7 +60,7 @@ class ServiceError(Exception):
 
     status: ClassVar[int] = HTTPStatus.BAD_REQUEST
     default_code: ClassVar[str] = "bad_request"
-    title: ClassVar[str] = "Requête refusée"
+    title: ClassVar[str] = "Requête invalide"
 
     def __init__(
         self,

@@ -11,7 +11,7 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,6 +162,33 @@ def app(settings: Settings) -> Litestar:
 
 def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
+
+
+KeyIssuer = Callable[..., Awaitable[str]]
+
+
+@pytest.fixture
+def issue_key(settings: Settings) -> KeyIssuer:
+    """Creates an API key in the test's database and returns its token, e.g.
+    ``await issue_key(AccountRole.REGIONAL, region_code="53")`` or
+    ``await issue_key(AccountRole.ESTABLISHMENT, organisation_ids=[id])``."""
+
+    async def issue(
+        role: AccountRole,
+        *,
+        region_code: str | None = None,
+        organisation_ids: Sequence[str | uuid.UUID] = (),
+        name: str | None = None,
+    ) -> str:
+        data = ApiKeyCreate(
+            name=name or f"Tests ({role.value})",
+            role=role,
+            region_code=region_code,
+            organisation_ids=[uuid.UUID(str(value)) for value in organisation_ids],
+        )
+        return await create_api_key(settings, data)
+
+    return issue
 
 
 @pytest.fixture

@@ -8,12 +8,16 @@ import httpx
 
 FRENCH_TITLES = {
     400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Accès refusé",
     404: "Ressource introuvable",
     409: "Conflit avec l'état actuel",
     412: "Version périmée",
     413: "Requête trop volumineuse",
     415: "Format non pris en charge",
     422: "Données invalides",
+    429: "Trop de requêtes",
+    503: "Service indisponible",
 }
 
 

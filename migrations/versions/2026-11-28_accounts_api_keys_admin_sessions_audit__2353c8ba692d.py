@@ -31,6 +31,9 @@ _APPEND_ONLY = {
         BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$""",
         """CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
         FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
+        # Row triggers do not fire on TRUNCATE.
+        """CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()""",
     ],
     "sqlite": [
         """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
@@ -41,6 +44,7 @@ _APPEND_ONLY = {
 }
 _APPEND_ONLY_REMOVAL = {
     "postgresql": [
+        "DROP TRIGGER audit_event_no_truncate ON audit_event",
         "DROP TRIGGER audit_event_append_only ON audit_event",
         "DROP FUNCTION audit_event_append_only()",
     ],

@@ -15,7 +15,7 @@ from service.lib.request_checks import check_api_request
 from service.openapi import API_KEY_SCHEME
 from service.security.authentication import ApiKeyAuthenticationMiddleware
 from service.security.caller import CALLER_DEPENDENCIES
-from service.security.rate_limits import api_rate_limit
+from service.security.rate_limits import api_rate_limit, failed_authentications
 from service.settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -41,7 +41,9 @@ def api_router(settings: Settings) -> Router:
             AuditEventController,
         ],
         middleware=[
-            DefineMiddleware(ApiKeyAuthenticationMiddleware),
+            DefineMiddleware(
+                ApiKeyAuthenticationMiddleware, failures=failed_authentications(settings.security)
+            ),
             *([limiter.middleware] if limiter else []),
         ],
         before_request=check_api_request,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 PREFIX_BYTES = 6
 SECRET_BYTES = 32
 # token_urlsafe alphabet; the prefix uses hex so that it never contains the separator.
-TOKEN_PATTERN = re.compile(r"^kc_(?P<prefix>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_-]{43})$")
+TOKEN_PATTERN = re.compile(r"kc_(?P<prefix>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_-]{43})")
 _UNKNOWN_KEY_DIGEST = hashlib.sha256(b"kit-crise: no such key").hexdigest()
 
 
@@ -35,7 +35,7 @@ def generate_key() -> KeyParts:
 
 
 def parse_key(token: str) -> KeyParts | None:
-    match = TOKEN_PATTERN.match(token)
+    match = TOKEN_PATTERN.fullmatch(token)
     return KeyParts(prefix=match["prefix"], secret=match["secret"]) if match else None
 
 

@@ -8,7 +8,9 @@ from uuid import UUID
 
 import structlog
 from litestar.connection import ASGIConnection
+from litestar.exceptions import TooManyRequestsException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.types import ASGIApp
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,6 +19,7 @@ from service.db.transactions import separate_transaction
 from service.errors import UnauthenticatedError
 from service.security.api_keys import parse_key, secret_matches
 from service.security.principal import principal_of
+from service.security.rate_limits import FailedAuthentications
 
 logger = structlog.get_logger("service.security")
 
@@ -31,9 +34,27 @@ def _refused(detail: str, code: str, *, error: str | None = "invalid_token") -> 
 
 
 class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    def __init__(self, app: ASGIApp, failures: FailedAuthentications | None = None) -> None:
+        super().__init__(app)
+        self.failures = failures
+
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> AuthenticationResult:
+        try:
+            return await self._authenticate(connection)
+        except UnauthenticatedError:
+            if self.failures is None:
+                raise
+            # Only failures count: a valid key behind the same address (a proxy, a NAT) is
+            # never locked out by someone else's guesses.
+            address = connection.client.host if connection.client else "unknown"
+            if wait := await self.failures.retry_after(connection.app, address):
+                raise TooManyRequestsException(headers={"Retry-After": str(wait)}) from None
+            await self.failures.record(connection.app, address)
+            raise
+
+    async def _authenticate(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         header = connection.headers.get("authorization")
         if header is None:
             raise _refused(
@@ -86,7 +107,8 @@ class ApiKeyAuthenticationMiddleware(AbstractAuthenticationMiddleware):
                         ApiKey.id == key_id,
                         or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - LAST_USED_RESOLUTION),
                     )
-                    .values(last_used_at=now)
+                    # updated_at stays: using a key is not editing it.
+                    .values(last_used_at=now, updated_at=ApiKey.updated_at)
                     # A bookkeeping column: neither the key's revision nor its ETag change.
                     .execution_options(synchronize_session=False)
                 )

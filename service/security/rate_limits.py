@@ -8,9 +8,11 @@ which is acceptable for abuse protection.
 
 from __future__ import annotations
 
+from time import time
 from typing import Any
 
-from litestar import Request
+import msgspec
+from litestar import Litestar, Request
 from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
@@ -43,6 +45,53 @@ def _is_sign_in_attempt(request: Request[Any, Any, Any]) -> bool:
 
 def _sign_in_identifier(request: Request[Any, Any, Any]) -> str:
     return "sign-in:" + get_remote_address(request)
+
+
+class FailedAuthentications:
+    """Calls without a valid API key, counted per address over a one-minute window: the limiter
+    of API calls counts per key, after authentication, so without this guessing keys would be
+    free."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+
+    async def retry_after(self, app: Litestar, address: str) -> int | None:
+        """Seconds to wait when the address has used up its failures, else None."""
+        window = await self._window(app, address)
+        if window is None or window.count < self.per_minute:
+            return None
+        return max(window.reset - int(time()), 1)
+
+    async def record(self, app: Litestar, address: str) -> None:
+        window = await self._window(app, address) or _Window(count=0, reset=int(time()) + 60)
+        window = _Window(count=window.count + 1, reset=window.reset)
+        expires_in = max(window.reset - int(time()), 1)
+        await _store(app).set(_failure_key(address), msgspec.json.encode(window), expires_in=expires_in)
+
+    @staticmethod
+    async def _window(app: Litestar, address: str) -> _Window | None:
+        raw = await _store(app).get(_failure_key(address))
+        if raw is None:
+            return None
+        window = msgspec.json.decode(raw, type=_Window)
+        return window if window.reset > int(time()) else None
+
+
+class _Window(msgspec.Struct, frozen=True):
+    count: int
+    reset: int
+
+
+def _store(app: Litestar) -> Store:
+    return app.stores.get(RATE_LIMIT_STORE)
+
+
+def _failure_key(address: str) -> str:
+    return "failed-authentication:" + address
+
+
+def failed_authentications(settings: SecuritySettings) -> FailedAuthentications | None:
+    return FailedAuthentications(settings.api_calls_per_minute) if settings.api_calls_per_minute else None
 
 
 def api_rate_limit(settings: SecuritySettings) -> RateLimitConfig | None:

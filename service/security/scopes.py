@@ -48,11 +48,13 @@ def visible_audit_events(principal: Principal) -> ColumnElement[bool]:
 
 
 def ensure_region_writable(principal: Principal, region_code: str) -> None:
-    """A regional account creates and moves establishments within its own region only."""
-    if principal.role is AccountRole.REGIONAL and region_code != principal.region_code:
+    """Regional and establishment accounts keep establishments within their own region: moving
+    one elsewhere would hand it to another region's accounts (and out of their own sight)."""
+    scoped = principal.role in {AccountRole.REGIONAL, AccountRole.ESTABLISHMENT}
+    if scoped and region_code != principal.region_code:
         raise ForbiddenError(
-            f"Votre compte régional gère la région {principal.region_code} seulement : "
-            f"il ne peut pas placer un établissement dans la région {region_code}.",
+            f"Votre compte agit dans la région {principal.region_code} seulement : il ne peut pas "
+            f"placer un établissement dans la région {region_code} (demandez-le à l'administration).",
             code="out_of_scope",
         )
 

@@ -54,13 +54,15 @@ async def create_api_key(settings: Settings, data: ApiKeyCreate) -> str:
     return token
 
 
-async def key_is_usable(settings: Settings, token: str) -> bool:
+async def admin_key_is_usable(settings: Settings, token: str) -> bool:
     parts = parse_key(token)
     if parts is None:
         return False
     async with _transaction(settings) as session:
         key = await session.scalar(select(ApiKey).where(ApiKey.prefix == parts.prefix))
     if key is None or key.revoked_at is not None or not secret_matches(key.secret_digest, parts.secret):
+        return False
+    if key.role != AccountRole.ADMIN:
         return False
     return key.expires_at is None or key.expires_at > datetime.now(UTC)
 
@@ -69,7 +71,9 @@ def ensure_local_admin_key(settings: Settings, path: Path) -> bool:
     """Make sure ``path`` holds a working admin key (file mode 0600); True when one was created.
 
     A key file left from a deleted database is replaced, not trusted."""
-    if path.is_file() and asyncio.run(key_is_usable(settings, path.read_text(encoding="utf-8").strip())):
+    if path.is_file() and asyncio.run(
+        admin_key_is_usable(settings, path.read_text(encoding="utf-8").strip())
+    ):
         return False
     token = asyncio.run(create_api_key(settings, ApiKeyCreate(name=LOCAL_KEY_NAME, role=AccountRole.ADMIN)))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -130,13 +130,18 @@ async def resolve_scope(
 
 
 def _scope_changes(current: Any, changes: dict[str, Any]) -> dict[str, Any]:
-    """The role and scope after ``changes``, for re-validation when any of them moves."""
+    """The role and scope after ``changes``, for re-validation when any of them moves.
+
+    What the client did not send is kept only while the role stays, and an establishment
+    account's region is never kept: it is derived again from its organisations."""
+    role = AccountRole(changes.get("role", current.role))
+    same_role = role == current.role
+    kept_region = current.region_code if same_role and role is not AccountRole.ESTABLISHMENT else None
+    kept_organisations = [UUID(value) for value in current.organisation_ids] if same_role else []
     return {
-        "role": AccountRole(changes.get("role", current.role)),
-        "region_code": changes.get("region_code", current.region_code),
-        "organisation_ids": changes.get(
-            "organisation_ids", [UUID(value) for value in current.organisation_ids]
-        ),
+        "role": role,
+        "region_code": changes.get("region_code", kept_region),
+        "organisation_ids": changes.get("organisation_ids", kept_organisations),
     }
 
 

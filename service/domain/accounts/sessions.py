@@ -78,7 +78,7 @@ async def find_session(db: AsyncSession, token: str, settings: SecuritySettings)
     ).first()
     if row is None:
         return None
-    session, user = row.tuple()
+    session, user = row
     now = datetime.now(UTC)
     idle_limit = session.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
     if session.expires_at <= now or idle_limit <= now or not user.active:
@@ -94,7 +94,8 @@ async def touch_session(db: AsyncSession, session_id: UUID) -> None:
     await db.execute(
         update(AdminSession)
         .where(AdminSession.id == session_id)
-        .values(last_seen_at=datetime.now(UTC))
+        # updated_at stays: a page view is not an edit of the session.
+        .values(last_seen_at=datetime.now(UTC), updated_at=AdminSession.updated_at)
         .execution_options(synchronize_session=False)
     )
 
