@@ -20,6 +20,7 @@ from service.db.transactions import SESSION_MAKER_STATE_KEY, separate_session_ma
 from service.domain.controllers import route_handlers
 from service.errors import EXCEPTION_HANDLERS
 from service.kit.catalogue import get_catalogue
+from service.kit.content import get_kit
 from service.lib.geography import load_geography
 from service.lib.request import ServiceRequest
 from service.lib.request_checks import QUERY_PARAMETERS_STATE_KEY, declared_query_parameters
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     configure_logging(settings.log)
     # Broken kit data must stop the service now, not fail a request later.
     get_catalogue()
+    get_kit()
     load_geography()
     engine = create_engine(settings.database)
     security = settings.security

@@ -11,13 +11,24 @@ import msgspec
 
 from service.kit.codes import (
     AccountRole,
+    AnswerType,
     AuditAction,
     Availability,
     ContactRole,
     ContactScope,
     EssmsCategory,
+    ExerciseFormat,
+    ExerciseLevel,
+    ExerciseStatus,
+    HostingMode,
+    ParticipantRole,
+    QuestionSection,
+    Rating,
     ResourceType,
+    ScenarioType,
     ServiceMode,
+    SiAttributeType,
+    SiCategory,
 )
 
 
@@ -33,6 +44,12 @@ class ContactRoleEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     scope: ContactScope
 
 
+class RatingEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    label: str
+    # None only for NA: the rating is then left out of every score.
+    score: int | None = None
+
+
 class Catalogue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     essms_categories: dict[EssmsCategory, CategoryEntry]
     service_modes: dict[ServiceMode, str]
@@ -42,6 +59,17 @@ class Catalogue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     account_roles: dict[AccountRole, str]
     audit_actions: dict[AuditAction, str]
     resource_types: dict[ResourceType, str]
+    exercise_statuses: dict[ExerciseStatus, str]
+    participant_roles: dict[ParticipantRole, str]
+    scenario_types: dict[ScenarioType, str]
+    exercise_levels: dict[ExerciseLevel, str]
+    exercise_formats: dict[ExerciseFormat, str]
+    question_sections: dict[QuestionSection, str]
+    answer_types: dict[AnswerType, str]
+    si_categories: dict[SiCategory, str]
+    hosting_modes: dict[HostingMode, str]
+    si_attribute_types: dict[SiAttributeType, str]
+    ratings: dict[Rating, RatingEntry]
 
     def label(self, code: StrEnum) -> str:
         """French label of any code of the kit's lists."""
@@ -65,6 +93,17 @@ _LIST_OF: dict[type[StrEnum], str] = {
     AccountRole: "account_roles",
     AuditAction: "audit_actions",
     ResourceType: "resource_types",
+    ExerciseStatus: "exercise_statuses",
+    ParticipantRole: "participant_roles",
+    ScenarioType: "scenario_types",
+    ExerciseLevel: "exercise_levels",
+    ExerciseFormat: "exercise_formats",
+    QuestionSection: "question_sections",
+    AnswerType: "answer_types",
+    SiCategory: "si_categories",
+    HostingMode: "hosting_modes",
+    SiAttributeType: "si_attribute_types",
+    Rating: "ratings",
 }
 
 
@@ -84,8 +123,23 @@ def check_catalogue(catalogue: Catalogue) -> None:
     for code, entry in catalogue.essms_categories.items():
         if code is not EssmsCategory.OTHER and (entry.service_mode is None or entry.finess_category is None):
             problems.append(f"EssmsCategory.{code}: finess_category and service_mode are required")
+    problems += _rating_problems(catalogue.ratings)
     if problems:
         raise CatalogueError("catalogue.toml is inconsistent: " + "; ".join(problems))
+
+
+def _rating_problems(ratings: dict[Rating, RatingEntry]) -> list[str]:
+    """Only NA goes unscored, and scores rise with the scale (the enum's order)."""
+    problems: list[str] = []
+    for code, entry in ratings.items():
+        if (entry.score is None) != (code is Rating.NA):
+            problems.append(f"Rating.{code}: only NA has no score")
+        elif entry.score is not None and entry.score < 0:
+            problems.append(f"Rating.{code}: the score must not be negative")
+    scores = [score for code in Rating if code in ratings and (score := ratings[code].score) is not None]
+    if scores != sorted(set(scores)):
+        problems.append("Rating: scores must rise strictly from NON_REALISE to TRES_SATISFAISANT")
+    return problems
 
 
 def build_catalogue(data: object) -> Catalogue:

@@ -106,3 +106,140 @@ class ResourceType(StrEnum):
     USER = "USER"
     API_KEY = "API_KEY"
     ADMIN_SESSION = "ADMIN_SESSION"
+    EXERCISE = "EXERCISE"
+
+
+class ExerciseStatus(StrEnum):
+    """Étape du cycle de vie d'un exercice, du brouillon à la clôture (ordre de déclaration)."""
+
+    DRAFT = "DRAFT"
+    READY = "READY"
+    GENERATED = "GENERATED"
+    PLAYED = "PLAYED"
+    EVALUATED = "EVALUATED"
+    CLOSED = "CLOSED"
+
+
+class ParticipantRole(StrEnum):
+    """Fonction des joueurs d'un exercice (membres de la cellule de crise de l'établissement)."""
+
+    DIRECTION = "DIRECTION"
+    DIRECTION_SIEGE = "DIRECTION_SIEGE"
+    MEDECIN_COORDONNATEUR = "MEDECIN_COORDONNATEUR"
+    ENCADREMENT = "ENCADREMENT"
+    SOIGNANT_EDUCATIF = "SOIGNANT_EDUCATIF"
+    ADMINISTRATIF_ACCUEIL = "ADMINISTRATIF_ACCUEIL"
+    RH_PAIE = "RH_PAIE"
+    QUALITE = "QUALITE"
+    REFERENT_SI = "REFERENT_SI"
+    PRESTATAIRE_INFORMATIQUE = "PRESTATAIRE_INFORMATIQUE"
+    COMMUNICATION = "COMMUNICATION"
+    DPO = "DPO"
+    AUTRE = "AUTRE"
+
+
+class ScenarioType(StrEnum):
+    """Type de scénario de l'exercice : l'attaque ou la panne qui déclenche la crise."""
+
+    PHISHING_ACCOUNT_COMPROMISE = "PHISHING_ACCOUNT_COMPROMISE"
+    RANSOMWARE = "RANSOMWARE"
+    MAILBOX_COMPROMISE = "MAILBOX_COMPROMISE"
+    DATA_LEAK = "DATA_LEAK"
+    PROVIDER_OUTAGE = "PROVIDER_OUTAGE"
+    INTERNET_LOSS = "INTERNET_LOSS"
+    EDGE_DEVICE_COMPROMISE = "EDGE_DEVICE_COMPROMISE"
+
+
+class ExerciseLevel(StrEnum):
+    """Niveau de l'exercice, du moins au plus exigeant (ordre de déclaration)."""
+
+    DEBUTANT = "DEBUTANT"
+    INTERMEDIAIRE = "INTERMEDIAIRE"
+    CONFIRME = "CONFIRME"
+
+
+class ExerciseFormat(StrEnum):
+    """Format de l'exercice : sensibilisation, exercice sur table ou exercice simulé."""
+
+    SENSIBILISATION = "SENSIBILISATION"
+    TABLE_TOP = "TABLE_TOP"
+    SIMULATION = "SIMULATION"
+
+
+class QuestionSection(StrEnum):
+    """Rubrique du questionnaire métier (ESSMS)."""
+
+    ETABLISSEMENT = "ETABLISSEMENT"
+    ORGANISATION_CRISE = "ORGANISATION_CRISE"
+    CONTINUITE_ACTIVITE = "CONTINUITE_ACTIVITE"
+    ALERTE_SIGNALEMENT = "ALERTE_SIGNALEMENT"
+    SECURITE_SI = "SECURITE_SI"
+    HISTORIQUE = "HISTORIQUE"
+
+
+class AnswerType(StrEnum):
+    """Type de réponse attendu par une question du questionnaire métier."""
+
+    BOOL = "BOOL"
+    SINGLE_CHOICE = "SINGLE_CHOICE"
+    MULTIPLE_CHOICE = "MULTIPLE_CHOICE"
+    INTEGER = "INTEGER"
+    TEXT = "TEXT"
+
+
+class SiCategory(StrEnum):
+    """Catégorie de composant du système d'information (onglet « Description du SI »)."""
+
+    DUI = "DUI"
+    LOGICIEL_SOINS = "LOGICIEL_SOINS"
+    CIRCUIT_MEDICAMENT = "CIRCUIT_MEDICAMENT"
+    PLANNING = "PLANNING"
+    MESSAGERIE = "MESSAGERIE"
+    MSSANTE = "MSSANTE"
+    TELEPHONIE = "TELEPHONIE"
+    PAIE_RH = "PAIE_RH"
+    FACTURATION = "FACTURATION"
+    COMPTA_FINANCE = "COMPTA_FINANCE"
+    ACTIVE_DIRECTORY = "ACTIVE_DIRECTORY"
+    SAUVEGARDES = "SAUVEGARDES"
+    INTERNET = "INTERNET"
+    ACCES_DISTANTS = "ACCES_DISTANTS"
+    POSTES_TRAVAIL = "POSTES_TRAVAIL"
+    RESEAU = "RESEAU"
+    HEBERGEUR = "HEBERGEUR"
+    RESTAURATION = "RESTAURATION"
+    TRANSPORT = "TRANSPORT"
+    GMAO_TECHNIQUE = "GMAO_TECHNIQUE"
+    GESTION_DOC = "GESTION_DOC"
+    TELEMEDECINE = "TELEMEDECINE"
+
+
+class HostingMode(StrEnum):
+    """Mode d'hébergement d'un composant du système d'information."""
+
+    ON_PREMISE = "ON_PREMISE"
+    HEBERGEUR_HDS = "HEBERGEUR_HDS"
+    SAAS = "SAAS"
+    MUTUALISE = "MUTUALISE"
+    UNKNOWN = "UNKNOWN"
+
+
+class SiAttributeType(StrEnum):
+    """Type de valeur d'un attribut de composant du système d'information."""
+
+    TEXT = "TEXT"
+    BOOL = "BOOL"
+    INTEGER = "INTEGER"
+    HOSTING_MODE = "HOSTING_MODE"
+    CRITICALITY = "CRITICALITY"
+    COMPONENT_REFERENCES = "COMPONENT_REFERENCES"
+
+
+class Rating(StrEnum):
+    """Échelle d'évaluation d'un item de compétence ; N/A est exclu de tout score."""
+
+    NA = "NA"
+    NON_REALISE = "NON_REALISE"
+    PEU_SATISFAISANT = "PEU_SATISFAISANT"
+    SATISFAISANT = "SATISFAISANT"
+    TRES_SATISFAISANT = "TRES_SATISFAISANT"

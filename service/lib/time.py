@@ -1,14 +1,20 @@
-"""Time on the wire is UTC, written as RFC 3339."""
+"""Time on the wire is UTC, written as RFC 3339; an exercise's own date and start time are
+Europe/Paris wall-clock values (it happens on site, in local time)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar.openapi.spec import OpenAPIFormat
 from litestar.params import KwargDefinition, QueryParameter
 
 from service.errors import FieldError, ServiceError
+
+# The contract reads every exercise's date and start time in this zone, overseas establishments
+# included (their clients convert; see docs/architecture.md).
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -33,3 +39,14 @@ def parse_moment(name: str, raw: str | None) -> datetime | None:
             code="invalid_date",
             errors=[FieldError(field=name, code="invalid_date", message="Date RFC 3339 attendue.")],
         ) from None
+
+
+def paris_moment(day: date, clock: time) -> datetime | None:
+    """The UTC instant of a Paris wall-clock time, or None when that time does not exist on that
+    day (the hour skipped when summer time starts). A time that occurs twice (the hour repeated
+    in October) is read as its first occurrence, in summer time."""
+    local = datetime.combine(day, clock, tzinfo=PARIS)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(PARIS).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return moment
