@@ -43,10 +43,22 @@ SWAGGER_ASSETS_PATH = "/schema/assets"
 API_KEY_SCHEME = "ApiKey"
 
 TAGS = [
+    Tag(
+        name="kit",
+        description=(
+            "Contenu de référence du kit d'exercice de crise V2 (lecture seule) : questionnaire "
+            "métier, catégories de composants du SI, scénarios, référentiel de compétences, "
+            "niveaux et formats d'exercice."
+        ),
+    ),
     Tag(name="organisations", description="Établissements et services médico-sociaux (ESSMS)."),
     Tag(
         name="contacts",
         description="Annuaire de crise d'un établissement (contacts internes et externes).",
+    ),
+    Tag(
+        name="exercises",
+        description="Exercices : paramètres et cycle de vie, questionnaire métier, description du SI.",
     ),
     Tag(
         name="accounts",

@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from service.domain.exercises.rules import asked
+from service.kit.codes import AnswerType
+from service.kit.content import get_kit
 from service.lib.identifiers import luhn_check_digit
 
 _serial = itertools.count(1)
@@ -37,3 +40,49 @@ def contact_payload(**overrides: Any) -> dict[str, Any]:
         "email": "claire.martin@ehpad-tilleuls.fr",
     }
     return payload | overrides
+
+
+def exercise_payload(organisation_id: str, **overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "organisation_id": organisation_id,
+        "title": "Exercice cyber 2026",
+        "scenario_type": "RANSOMWARE",
+        "exercise_date": "2026-03-12",
+        "start_time": "09:30",
+    }
+    return payload | overrides
+
+
+def complete_answers() -> dict[str, Any]:
+    """An answer to every question of the kit that is asked when every yes/no is « oui »: a
+    questionnaire an exercise can be READY with."""
+    kit = get_kit()
+    answers: dict[str, Any] = {}
+    for question in kit.questions.values():
+        if asked(question, answers, kit) is not True:
+            continue
+        options = [option.code for option in kit.options(question)]
+        answers[question.code] = {
+            AnswerType.BOOL: True,
+            AnswerType.INTEGER: question.minimum,
+            AnswerType.SINGLE_CHOICE: options[0] if options else None,
+            AnswerType.MULTIPLE_CHOICE: options[:2],
+            AnswerType.TEXT: "Tester la chaîne d'alerte.",
+        }[question.answer_type]
+    return answers
+
+
+def si_component(code: str, *depends_on: str, **overrides: Any) -> dict[str, Any]:
+    """A component with every attribute the kit requires."""
+    component: dict[str, Any] = {
+        "code": code,
+        "category": "DUI",
+        "name": f"Logiciel {code}",
+        "hosting": "SAAS",
+        "criticality": 3,
+        "personal_data": True,
+        "health_data": True,
+        "degraded_procedure": False,
+        "depends_on": list(depends_on),
+    }
+    return component | overrides

@@ -9,6 +9,8 @@ from litestar.types import ControllerRouterHandler
 from service.admin.controllers import admin_router
 from service.domain.accounts.controllers import ApiKeyController, MeController, UserController
 from service.domain.audit.controllers import AuditEventController
+from service.domain.exercises.controllers import ExerciseController
+from service.domain.kit.controllers import KitController
 from service.domain.organisations.controllers import ContactController, OrganisationController
 from service.domain.system.controllers import HealthController
 from service.lib.request_checks import check_api_request
@@ -34,8 +36,10 @@ def api_router(settings: Settings) -> Router:
         path=API_PREFIX,
         route_handlers=[
             MeController,
+            KitController,
             OrganisationController,
             ContactController,
+            ExerciseController,
             UserController,
             ApiKeyController,
             AuditEventController,

@@ -9,9 +9,9 @@ endpoint added without its row (or removed with its row left behind) fails
 
 The world every case starts from (fresh database, seeded through the API by the admin):
 
-- own scope, region 53 (Bretagne): an organisation, a contact of it, an establishment user and
-  an establishment API key bound to it;
-- other scope, region 11 (Île-de-France): the same four objects.
+- own scope, region 53 (Bretagne): an organisation, a contact and a draft exercise of it, an
+  establishment user and an establishment API key bound to it;
+- other scope, region 11 (Île-de-France): the same five objects.
 
 The four callers: ADMIN (national), REGIONAL (region 53), ESTABLISHMENT (bound to the own
 organisation), OBSERVATORY (national). For operations without an object, "own" and "other" mean:
@@ -22,6 +22,8 @@ organisation), OBSERVATORY (national). For operations without an object, "own" a
   when the list answers 200 the seeded object is there only if the caller may see it, nothing
   of another region is listed, and ``total`` counts only what is listed;
 - ``getMe``: the same call both times; the answer never names the other region.
+- the kit's reads (``getKit``, ``listKit…``): the same call both times (national, read-only
+  content, whole lists).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from litestar.testing import AsyncTestClient
 
 from service.kit.codes import AccountRole
 from tests.conftest import KeyIssuer, bearer
-from tests.factories import contact_payload, finess, organisation_payload
+from tests.factories import contact_payload, exercise_payload, finess, organisation_payload, si_component
 from tests.problems import assert_problem
 
 pytestmark = pytest.mark.anyio
@@ -67,29 +69,43 @@ def row(
 
 # (status on an object of the caller's own scope, status on the other region's object)
 EXPECTED: dict[str, dict[Role, tuple[int, int]]] = {
-    #                          ADMIN       REGIONAL    ESTABLISHMENT OBSERVATORY
-    "getMe":              row((200, 200), (200, 200), (200, 200), (200, 200)),
-    "listOrganisations":  row((200, 200), (200, 200), (200, 200), (403, 403)),
-    "createOrganisation": row((201, 201), (201, 403), (403, 403), (403, 403)),
-    "getOrganisation":    row((200, 200), (200, 404), (200, 404), (403, 403)),
-    "updateOrganisation": row((200, 200), (200, 404), (200, 404), (403, 403)),
-    "deleteOrganisation": row((204, 204), (204, 404), (403, 403), (403, 403)),
-    "listContacts":       row((200, 200), (200, 404), (200, 404), (403, 403)),
-    "createContact":      row((201, 201), (201, 404), (201, 404), (403, 403)),
-    "getContact":         row((200, 200), (200, 404), (200, 404), (403, 403)),
-    "updateContact":      row((200, 200), (200, 404), (200, 404), (403, 403)),
-    "deleteContact":      row((204, 204), (204, 404), (204, 404), (403, 403)),
-    "listUsers":          row((200, 200), (200, 200), (403, 403), (403, 403)),
-    "createUser":         row((201, 201), (201, 422), (403, 403), (403, 403)),
-    "getUser":            row((200, 200), (200, 404), (403, 403), (403, 403)),
-    "updateUser":         row((200, 200), (200, 404), (403, 403), (403, 403)),
-    "deleteUser":         row((204, 204), (204, 404), (403, 403), (403, 403)),
-    "listApiKeys":        row((200, 200), (200, 200), (403, 403), (403, 403)),
-    "createApiKey":       row((201, 201), (201, 422), (403, 403), (403, 403)),
-    "getApiKey":          row((200, 200), (200, 404), (403, 403), (403, 403)),
-    "updateApiKey":       row((200, 200), (200, 404), (403, 403), (403, 403)),
-    "revokeApiKey":       row((204, 204), (204, 404), (403, 403), (403, 403)),
-    "listAuditEvents":    row((200, 200), (200, 200), (403, 403), (403, 403)),
+    #                            ADMIN       REGIONAL    ESTABLISHMENT OBSERVATORY
+    "getMe":                row((200, 200), (200, 200), (200, 200), (200, 200)),
+    "getKit":               row((200, 200), (200, 200), (200, 200), (403, 403)),
+    "listKitQuestions":     row((200, 200), (200, 200), (200, 200), (403, 403)),
+    "listKitSiCategories":  row((200, 200), (200, 200), (200, 200), (403, 403)),
+    "listKitScenarios":     row((200, 200), (200, 200), (200, 200), (403, 403)),
+    "listKitCompetencies":  row((200, 200), (200, 200), (200, 200), (403, 403)),
+    "listOrganisations":    row((200, 200), (200, 200), (200, 200), (403, 403)),
+    "createOrganisation":   row((201, 201), (201, 403), (403, 403), (403, 403)),
+    "getOrganisation":      row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "updateOrganisation":   row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "deleteOrganisation":   row((204, 204), (204, 404), (403, 403), (403, 403)),
+    "listContacts":         row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "createContact":        row((201, 201), (201, 404), (201, 404), (403, 403)),
+    "getContact":           row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "updateContact":        row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "deleteContact":        row((204, 204), (204, 404), (204, 404), (403, 403)),
+    "listExercises":        row((200, 200), (200, 200), (200, 200), (403, 403)),
+    "createExercise":       row((201, 201), (201, 422), (201, 422), (403, 403)),
+    "getExercise":          row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "updateExercise":       row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "deleteExercise":       row((204, 204), (204, 404), (204, 404), (403, 403)),
+    "getQuestionnaire":     row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "putQuestionnaire":     row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "getInformationSystem": row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "putInformationSystem": row((200, 200), (200, 404), (200, 404), (403, 403)),
+    "listUsers":            row((200, 200), (200, 200), (403, 403), (403, 403)),
+    "createUser":           row((201, 201), (201, 422), (403, 403), (403, 403)),
+    "getUser":              row((200, 200), (200, 404), (403, 403), (403, 403)),
+    "updateUser":           row((200, 200), (200, 404), (403, 403), (403, 403)),
+    "deleteUser":           row((204, 204), (204, 404), (403, 403), (403, 403)),
+    "listApiKeys":          row((200, 200), (200, 200), (403, 403), (403, 403)),
+    "createApiKey":         row((201, 201), (201, 422), (403, 403), (403, 403)),
+    "getApiKey":            row((200, 200), (200, 404), (403, 403), (403, 403)),
+    "updateApiKey":         row((200, 200), (200, 404), (403, 403), (403, 403)),
+    "revokeApiKey":         row((204, 204), (204, 404), (403, 403), (403, 403)),
+    "listAuditEvents":      row((200, 200), (200, 200), (403, 403), (403, 403)),
 }  # fmt: skip
 
 # Refusals whose code is not the default one of their status (403 role_forbidden, 404 the
@@ -100,6 +116,9 @@ SPECIAL_PROBLEMS: dict[tuple[str, Role, Scope], tuple[str, str | None]] = {
     # The other region's organisation is invisible to it, hence "unknown".
     ("createUser", REGIONAL, Scope.OTHER): ("validation_failed", "organisation_ids[0]"),
     ("createApiKey", REGIONAL, Scope.OTHER): ("validation_failed", "organisation_ids[0]"),
+    # An exercise is created for an organisation named in the body: the same "unknown".
+    ("createExercise", REGIONAL, Scope.OTHER): ("validation_failed", "organisation_id"),
+    ("createExercise", ESTABLISHMENT, Scope.OTHER): ("validation_failed", "organisation_id"),
 }
 
 
@@ -111,6 +130,7 @@ class ScopeObjects:
     departement_code: str
     organisation_id: str
     contact_id: str
+    exercise_id: str
     user_id: str
     api_key_id: str
 
@@ -155,6 +175,10 @@ BODIES: dict[str, Callable[[ScopeObjects], dict[str, Any]]] = {
     "updateOrganisation": lambda _: {"name": "EHPAD Les Tilleuls (rénové)"},
     "createContact": lambda _: contact_payload(name="Yann Le Goff", email="y.legoff@ehpad-exemple.fr"),
     "updateContact": lambda _: {"name": "Claire Martin-Le Goff"},
+    "createExercise": lambda objects: exercise_payload(objects.organisation_id),
+    "updateExercise": lambda _: {"title": "Exercice de printemps"},
+    "putQuestionnaire": lambda _: {"answers": {"Q_PLAN_BLEU": True, "Q_DPO": True}},
+    "putInformationSystem": lambda _: {"components": [si_component("DUI")]},
     "createUser": lambda objects: establishment_user(objects.organisation_id),
     "updateUser": lambda _: {"display_name": "Cadre de santé (nuit)"},
     "createApiKey": lambda objects: establishment_api_key(objects.organisation_id),
@@ -165,6 +189,7 @@ BODIES: dict[str, Callable[[ScopeObjects], dict[str, Any]]] = {
 LIST_QUERIES: dict[str, Callable[[ScopeObjects], dict[str, str]]] = {
     "listOrganisations": lambda objects: {"region_code": objects.region_code},
     "listContacts": lambda _: {},
+    "listExercises": lambda objects: {"organisation_id": objects.organisation_id},
     "listUsers": lambda _: {"role": "ESTABLISHMENT"},
     "listApiKeys": lambda _: {"role": "ESTABLISHMENT"},
     "listAuditEvents": lambda objects: {"resource_id": objects.organisation_id},
@@ -172,6 +197,7 @@ LIST_QUERIES: dict[str, Callable[[ScopeObjects], dict[str, str]]] = {
 LISTED_OBJECT: dict[str, Callable[[ScopeObjects], str]] = {
     "listOrganisations": lambda objects: objects.organisation_id,
     "listContacts": lambda objects: objects.contact_id,
+    "listExercises": lambda objects: objects.exercise_id,
     "listUsers": lambda objects: objects.user_id,
     "listApiKeys": lambda objects: objects.api_key_id,
     # The event of the organisation's creation.
@@ -179,10 +205,16 @@ LISTED_OBJECT: dict[str, Callable[[ScopeObjects], str]] = {
 }
 LISTED_FIELD = {"listAuditEvents": "resource_id"}
 
+# The kit's reference content: the same national, read-only lists for every organisation member.
+KIT_READS = frozenset(
+    {"getKit", "listKitQuestions", "listKitSiCategories", "listKitScenarios", "listKitCompetencies"}
+)
+
 # Where a created object lands (accounts take the region of their organisation).
 CREATED_WITH: dict[str, Callable[[ScopeObjects], dict[str, Any]]] = {
     "createOrganisation": lambda o: {"region_code": o.region_code, "departement_code": o.departement_code},
     "createContact": lambda o: {"organisation_id": o.organisation_id},
+    "createExercise": lambda o: {"organisation_id": o.organisation_id, "status": "DRAFT"},
     "createUser": lambda o: {"region_code": o.region_code, "organisation_ids": [o.organisation_id]},
     "createApiKey": lambda o: {"region_code": o.region_code, "organisation_ids": [o.organisation_id]},
 }
@@ -190,12 +222,14 @@ CREATED_WITH: dict[str, Callable[[ScopeObjects], dict[str, Any]]] = {
 PATH_PARAMETERS: dict[str, Callable[[ScopeObjects], str]] = {
     "organisation_id": lambda objects: objects.organisation_id,
     "contact_id": lambda objects: objects.contact_id,
+    "exercise_id": lambda objects: objects.exercise_id,
     "user_id": lambda objects: objects.user_id,
     "api_key_id": lambda objects: objects.api_key_id,
 }
 # What a 404 says, by the first path parameter the caller cannot see.
 NOT_FOUND_CODES = {
     "organisation_id": "organisation_not_found",
+    "exercise_id": "exercise_not_found",
     "user_id": "user_not_found",
     "api_key_id": "api_key_not_found",
 }
@@ -243,6 +277,7 @@ async def seed_scope(client: Client, region_code: str, departement_code: str) ->
         departement_code=departement_code,
         organisation_id=organisation_id,
         contact_id=await created(f"/api/v1/organisations/{organisation_id}/contacts", contact_payload()),
+        exercise_id=await created("/api/v1/exercises", exercise_payload(organisation_id)),
         user_id=await created("/api/v1/users", establishment_user(organisation_id)),
         api_key_id=await created("/api/v1/api-keys", establishment_api_key(organisation_id)),
     )
@@ -304,7 +339,7 @@ async def test_authorization_matrix(app: Litestar, client: Client, world: World,
     problem = assert_problem(response, case.status, code, field=field)
     if case.status == 422:
         assert {error["code"] for error in problem["errors"]} == {"unknown_organisation"}, problem
-    if method in {"patch", "delete"}:
+    if method in {"patch", "put", "delete"}:
         await check_nothing_changed(client, caller, path)
     elif method == "post":
         await check_nothing_changed(client, caller, None)
@@ -336,8 +371,11 @@ def check_answer(case: Case, world: World, objects: ScopeObjects, body: Any) -> 
         assert {name: body[name] for name in expected} == expected, body
     elif operation_id in LISTED_OBJECT:
         check_listing(case, world, body)
+    elif operation_id in KIT_READS:
+        # National reference content: the whole kit, whatever the caller's scope.
+        assert body["kit_version"] if operation_id == "getKit" else body["items"], body
     elif body is not None:
-        assert body["id"] in asdict(objects).values(), body
+        assert body.get("id", body.get("exercise_id")) in asdict(objects).values(), body
 
 
 def check_listing(case: Case, world: World, body: dict[str, Any]) -> None:

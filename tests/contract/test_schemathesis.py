@@ -19,11 +19,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from service.domain.accounts.bootstrap import COMMAND_LINE
+from service.domain.exercises.schemas import ExerciseCreate
+from service.domain.exercises.services import ExerciseService
 from service.domain.organisations.schemas import ContactCreate, OrganisationCreate
 from service.domain.organisations.services import ContactService, OrganisationService
 from service.security.api_keys import parse_key
 from tests.conftest import bearer
-from tests.factories import contact_payload, finess, organisation_payload
+from tests.factories import contact_payload, exercise_payload, finess, organisation_payload
 
 MAX_EXAMPLES = int(os.environ.get("KIT_CRISE_FUZZ_EXAMPLES", "60"))
 # CI stays reproducible; KIT_CRISE_FUZZ_RANDOM=1 explores new inputs locally.
@@ -76,6 +78,9 @@ def _reset_and_seed(database_url: str, admin_key: str) -> None:
             async with engine.begin() as connection:
                 for table in (
                     "contact",
+                    "exercise_questionnaire",
+                    "exercise_information_system",
+                    "exercise",
                     "organisation",
                     "idempotency_record",
                     "admin_session",
@@ -88,9 +93,10 @@ def _reset_and_seed(database_url: str, admin_key: str) -> None:
                 )
                 await connection.execute(text("UPDATE api_key SET revoked_at = NULL, expires_at = NULL"))
             async with AsyncSession(engine, expire_on_commit=False) as session:
-                organisations, contacts = (
+                organisations, contacts, exercises = (
                     OrganisationService(session=session),
                     ContactService(session=session),
+                    ExerciseService(session=session),
                 )
                 for departement, region in (("75", "11"), ("69", "84"), ("35", "53")):
                     payload = organisation_payload(
@@ -101,6 +107,9 @@ def _reset_and_seed(database_url: str, admin_key: str) -> None:
                     )
                     await contacts.create_contact(
                         COMMAND_LINE, organisation, msgspec.convert(contact_payload(), ContactCreate)
+                    )
+                    await exercises.create_exercise(
+                        COMMAND_LINE, msgspec.convert(exercise_payload(str(organisation.id)), ExerciseCreate)
                     )
                 await session.commit()
         finally:

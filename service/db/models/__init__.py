@@ -3,6 +3,7 @@
 from service.db.models.account import AdminSession, ApiKey, UserAccount
 from service.db.models.audit_event import AuditEvent
 from service.db.models.contact import Contact
+from service.db.models.exercise import Exercise, ExerciseInformationSystem, ExerciseQuestionnaire
 from service.db.models.idempotency_record import IdempotencyRecord
 from service.db.models.organisation import Organisation
 
@@ -11,6 +12,9 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Contact",
+    "Exercise",
+    "ExerciseInformationSystem",
+    "ExerciseQuestionnaire",
     "IdempotencyRecord",
     "Organisation",
     "UserAccount",

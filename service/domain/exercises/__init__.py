@@ -1,0 +1,1 @@
+"""Exercises: parameters and lifecycle, business questionnaire, SI description."""

@@ -1,0 +1,647 @@
+"""Rules of an exercise beyond the JSON shape of its bodies: pure functions, no I/O.
+
+- the lifecycle: which status may follow which, and who may move it;
+- the parameters (« Paramètres exercice »): durations, local date and start time, players;
+- the business questionnaire: each answer against its question in the kit (type, options,
+  bounds), which conditional questions are asked, and how complete the answers are;
+- the SI description: each component against the kit's attribute definitions, references
+  between components, and dependency cycles.
+
+Everything the kit defines (questions, options, bounds, attributes, criticality levels) is read
+from the :class:`~service.kit.content.Kit` passed in, never written here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, time
+from enum import StrEnum
+from typing import Any, NamedTuple
+
+import msgspec
+
+from service.errors import ConflictError, FieldError, ForbiddenError
+from service.kit.catalogue import get_catalogue
+from service.kit.codes import (
+    AccountRole,
+    AnswerType,
+    ExerciseStatus,
+    HostingMode,
+    SiAttributeType,
+    SiCategory,
+)
+from service.kit.content import Kit, Question, SiAttribute
+from service.lib.time import paris_moment
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle
+
+
+class Transition(NamedTuple):
+    """A status change the service accepts; ``admin_only`` ones are normally made by a later
+    step of the kit (chronogram generation, the run, the evaluation) and may only be forced by a
+    national administrator (to repair an exercise, or import one played elsewhere)."""
+
+    admin_only: bool
+
+
+S = ExerciseStatus
+TRANSITIONS: dict[tuple[ExerciseStatus, ExerciseStatus], Transition] = {
+    # Preparation complete (see ``readiness_errors``); back to editing with partial saves.
+    (S.DRAFT, S.READY): Transition(admin_only=False),
+    (S.READY, S.DRAFT): Transition(admin_only=False),
+    # Made by the chronogram's generation; undone to change the inputs before playing.
+    (S.READY, S.GENERATED): Transition(admin_only=True),
+    (S.GENERATED, S.READY): Transition(admin_only=True),
+    # Made by the end of the run, then by the evaluation.
+    (S.GENERATED, S.PLAYED): Transition(admin_only=True),
+    (S.PLAYED, S.EVALUATED): Transition(admin_only=True),
+    # The establishment closes its exercise: from then on it is read-only.
+    (S.EVALUATED, S.CLOSED): Transition(admin_only=False),
+}
+# Partial questionnaires and empty SI descriptions are allowed in these statuses only.
+EDITABLE_INCOMPLETE = frozenset({S.DRAFT})
+
+
+def _label(status: ExerciseStatus) -> str:
+    return f"« {get_catalogue().label(status)} »"
+
+
+def next_statuses(current: ExerciseStatus) -> list[ExerciseStatus]:
+    return [target for (source, target) in TRANSITIONS if source is current]
+
+
+def ensure_not_closed(status: ExerciseStatus) -> None:
+    if status is S.CLOSED:
+        raise ConflictError(
+            "L'exercice est clôturé : il ne peut plus être modifié ni supprimé.", code="exercise_closed"
+        )
+
+
+def check_transition(current: ExerciseStatus, target: ExerciseStatus, role: AccountRole) -> None:
+    """Refuse a status change the lifecycle does not allow (409) or reserves to admins (403)."""
+    if target is current:
+        return
+    transition = TRANSITIONS.get((current, target))
+    if transition is None:
+        possible = ", ".join(_label(status) for status in next_statuses(current)) or "aucune"
+        message = (
+            f"Un exercice {_label(current)} ne peut pas passer directement à {_label(target)} "
+            f"(étapes possibles : {possible})."
+        )
+        raise ConflictError(
+            message,
+            code="invalid_transition",
+            errors=[FieldError(field="status", code="invalid_transition", message=message)],
+        )
+    if transition.admin_only and role is not AccountRole.ADMIN:
+        raise ForbiddenError(
+            f"Le passage de {_label(current)} à {_label(target)} est fait par le service au fil de "
+            "l'exercice ; seul un administrateur national peut le forcer.",
+            code="transition_reserved",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters
+
+YEARS = range(2000, 2101)
+_CLOCK = re.compile(r"^(?P<hour>[01][0-9]|2[0-3]):(?P<minute>[0-5][0-9])$")
+
+
+def parse_clock(text: str) -> time:
+    """``HH:MM`` (already checked by the schema) as a time of day."""
+    match = _CLOCK.fullmatch(text)
+    if match is None:
+        raise ValueError(text)
+    return time(int(match["hour"]), int(match["minute"]))
+
+
+def format_clock(clock: time) -> str:
+    return f"{clock.hour:02d}:{clock.minute:02d}"
+
+
+def normalise_parameters(state: dict[str, Any]) -> None:
+    """Rewrite in ``state``, in place, what the wire carries as text or Structs: the start time
+    as a time of day, players as plain data, objectives and names without surrounding spaces."""
+    if isinstance(state.get("start_time"), str):
+        state["start_time"] = parse_clock(state["start_time"])
+    if "objectives" in state:
+        state["objectives"] = [text.strip() for text in state["objectives"]]
+    if "participants" in state:
+        participants = msgspec.to_builtins(state["participants"])
+        for participant in participants:
+            participant["names"] = [name.strip() for name in participant.get("names") or []]
+        state["participants"] = participants
+
+
+def parameter_errors(state: Mapping[str, Any]) -> list[FieldError]:
+    """Problems of a complete set of parameters (the stored row with the changes applied)."""
+    errors: list[FieldError] = []
+    duration, briefing = state["duration_minutes"], state["briefing_minutes"]
+    if duration <= briefing:
+        errors.append(
+            FieldError(
+                field="duration_minutes",
+                code="duration_not_above_briefing",
+                message=(
+                    f"La durée totale ({duration} min) doit dépasser celle de la mise en situation "
+                    f"({briefing} min) : il ne resterait aucun temps de jeu."
+                ),
+            )
+        )
+    day: date | None = state.get("exercise_date")
+    clock: time | None = state.get("start_time")
+    if day is not None and day.year not in YEARS:
+        errors.append(
+            FieldError(
+                field="exercise_date",
+                code="out_of_range",
+                message=f"Date attendue entre {YEARS.start} et {YEARS.stop - 1}.",
+            )
+        )
+    elif clock is not None and day is None:
+        errors.append(
+            FieldError(
+                field="start_time",
+                code="start_time_without_date",
+                message="Une heure de début demande une date : indiquez aussi exercise_date.",
+            )
+        )
+    elif clock is not None and day is not None and paris_moment(day, clock) is None:
+        errors.append(
+            FieldError(
+                field="start_time",
+                code="nonexistent_local_time",
+                message=(
+                    f"{format_clock(clock)} n'existe pas à Paris le {day:%d/%m/%Y} "
+                    "(passage à l'heure d'été) : choisissez une autre heure."
+                ),
+            )
+        )
+    roles = Counter(participant["role"] for participant in state.get("participants") or [])
+    for index, participant in enumerate(state.get("participants") or []):
+        if roles[participant["role"]] > 1:
+            errors.append(
+                FieldError(
+                    field=f"participants[{index}].role",
+                    code="duplicate_role",
+                    message="Une seule ligne par fonction : additionnez les joueurs dans « count ».",
+                )
+            )
+        if len(participant.get("names") or []) > participant["count"]:
+            errors.append(
+                FieldError(
+                    field=f"participants[{index}].names",
+                    code="too_many_names",
+                    message=f"Plus de noms que de joueurs ({participant['count']}).",
+                )
+            )
+    return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Business questionnaire
+
+# Free text: tabs and line breaks allowed, other control characters refused.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Completeness(NamedTuple):
+    """How far the questionnaire is filled in. ``required`` counts the required questions that
+    are asked given the answers so far (a conditional question is asked once its condition is
+    met); ``missing`` lists those still unanswered, in the kit's order."""
+
+    answered: int
+    required: int
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def normalise_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop null answers (no answer) and trim text answers."""
+    return {
+        code: value.strip() if isinstance(value, str) else value
+        for code, value in answers.items()
+        if value is not None
+    }
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _options_text(codes: Iterable[str]) -> str:
+    return ", ".join(codes)
+
+
+def _is_code(value: object, codes: type[StrEnum]) -> bool:
+    return isinstance(value, str) and value in codes.__members__.values()
+
+
+Problem = tuple[str, str] | None
+
+
+def _bool_problem(value: Any) -> Problem:
+    return None if isinstance(value, bool) else ("wrong_type", "Valeur attendue : true (oui) ou false (non).")
+
+
+def _integer_problem(value: Any, minimum: int | None, maximum: int | None) -> Problem:
+    if not _is_integer(value):
+        return "wrong_type", "Nombre entier attendu."
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        return "out_of_range", f"Valeur attendue entre {minimum} et {maximum}."
+    return None
+
+
+def _text_problem(value: Any, max_length: int | None) -> Problem:
+    if not isinstance(value, str):
+        return "wrong_type", "Texte attendu."
+    if not value:
+        return "blank", "Texte vide : retirez la réponse pour ne pas répondre."
+    if max_length is not None and len(value) > max_length:
+        return "too_long", f"Texte trop long ({max_length} caractères au plus)."
+    if _CONTROL.search(value):
+        return "invalid_characters", "Le texte contient des caractères de contrôle."
+    return None
+
+
+def _choice_problem(value: Any, options: Sequence[str]) -> Problem:
+    if not isinstance(value, str):
+        return "wrong_type", f"Code d'option attendu ({_options_text(options)})."
+    if value not in options:
+        return "unknown_option", f"« {value} » n'est pas une option ({_options_text(options)})."
+    return None
+
+
+def _choices_problem(value: Any, options: Sequence[str]) -> Problem:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return "wrong_type", f"Liste de codes d'options attendue ({_options_text(options)})."
+    unknown = [item for item in value if item not in options]
+    if unknown:
+        return "unknown_option", f"« {unknown[0]} » n'est pas une option ({_options_text(options)})."
+    if len(set(value)) != len(value):
+        return "duplicate_option", "Chaque option ne peut être cochée qu'une fois."
+    return None
+
+
+def _answer_problem(question: Question, value: Any, kit: Kit) -> Problem:
+    """(code, French message) when ``value`` cannot answer ``question``."""
+    options = [option.code for option in kit.options(question)]
+    checks: dict[AnswerType, Callable[[], Problem]] = {
+        AnswerType.BOOL: lambda: _bool_problem(value),
+        AnswerType.INTEGER: lambda: _integer_problem(value, question.minimum, question.maximum),
+        AnswerType.SINGLE_CHOICE: lambda: _choice_problem(value, options),
+        AnswerType.MULTIPLE_CHOICE: lambda: _choices_problem(value, options),
+        AnswerType.TEXT: lambda: _text_problem(value, question.max_length),
+    }
+    return checks[question.answer_type]()
+
+
+def _matches(question: Question, value: Any, expected: bool | str) -> bool:
+    if question.answer_type is AnswerType.MULTIPLE_CHOICE:
+        return isinstance(value, list) and expected in value
+    return bool(value == expected and type(value) is type(expected))
+
+
+def asked(question: Question, answers: Mapping[str, Any], kit: Kit) -> bool | None:
+    """Whether ``question`` is asked given ``answers``: True, False, or None while the question
+    its condition depends on is unanswered."""
+    condition = question.asked_if
+    if condition is None:
+        return True
+    parent = kit.questions[condition.question]
+    parent_asked = asked(parent, answers, kit)
+    if parent_asked is not True:
+        return parent_asked
+    if condition.question not in answers:
+        return None
+    return _matches(parent, answers[condition.question], condition.answer)
+
+
+def answer_errors(answers: Mapping[str, Any], kit: Kit) -> list[FieldError]:
+    """Problems of normalised ``answers``, each naming ``answers.<CODE>``, in the input's order."""
+    errors: list[FieldError] = []
+    for code, value in answers.items():
+        field = f"answers.{code}"
+        question = kit.questions.get(code)
+        if question is None:
+            errors.append(
+                FieldError(field=field, code="unknown_question", message="Question inconnue du kit.")
+            )
+            continue
+        problem = _answer_problem(question, value, kit)
+        if problem is not None:
+            errors.append(FieldError(field=field, code=problem[0], message=problem[1]))
+        elif asked(question, answers, kit) is False:
+            parent = kit.questions[question.asked_if.question] if question.asked_if else question
+            errors.append(
+                FieldError(
+                    field=field,
+                    code="not_asked",
+                    message=(
+                        f"Question posée seulement selon la réponse à {parent.code} "
+                        f"(« {parent.label} ») : retirez cette réponse."
+                    ),
+                )
+            )
+    return errors
+
+
+def completeness(answers: Mapping[str, Any], kit: Kit) -> Completeness:
+    required = [
+        question.code
+        for question in kit.questions.values()
+        if question.required and asked(question, answers, kit) is True
+    ]
+    return Completeness(
+        answered=sum(1 for code in answers if code in kit.questions),
+        required=len(required),
+        missing=tuple(code for code in required if code not in answers),
+    )
+
+
+def missing_answer_errors(answers: Mapping[str, Any], kit: Kit, *, prefix: str = "") -> list[FieldError]:
+    return [
+        FieldError(
+            field=f"{prefix}answers.{code}",
+            code="required",
+            message=f"Réponse requise : « {kit.questions[code].label} »",
+        )
+        for code in completeness(answers, kit).missing
+    ]
+
+
+def valid_answers(answers: Mapping[str, Any], kit: Kit) -> dict[str, Any]:
+    """The answers that are still valid under ``kit`` (when copying an earlier exercise's)."""
+    kept = normalise_answers(answers)
+    rejected = {error.field.removeprefix("answers.") for error in answer_errors(kept, kit)}
+    return {code: value for code, value in kept.items() if code not in rejected}
+
+
+# ---------------------------------------------------------------------------------------------
+# SI description
+
+# The keys of a component besides its attributes.
+IDENTITY_FIELDS = ("code", "category")
+
+
+def _attribute_default(attribute: SiAttribute) -> Any:
+    return [] if attribute.value_type is SiAttributeType.COMPONENT_REFERENCES else None
+
+
+def normalise_components(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[dict[str, Any]]:
+    """Each component as stored: identity, then every attribute of the kit (null or [] when
+    not given), text trimmed and blank text read as not given; unknown keys kept for the
+    checks to report."""
+    normalised: list[dict[str, Any]] = []
+    for component in components:
+        item = dict(component)
+        for code, attribute in kit.si_attributes.items():
+            value = item.get(code)
+            if isinstance(value, str):
+                value = value.strip() or None
+            item[code] = _attribute_default(attribute) if value is None else value
+        normalised.append(item)
+    return normalised
+
+
+def _references_problem(value: Any) -> Problem:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        return "wrong_type", "Liste de codes de composants attendue."
+    return None
+
+
+def _attribute_problem(attribute: SiAttribute, value: Any, kit: Kit) -> Problem:
+    levels = list(kit.criticality_levels)
+    checks: dict[SiAttributeType, Callable[[], Problem]] = {
+        SiAttributeType.TEXT: lambda: _text_problem(value, attribute.max_length),
+        SiAttributeType.BOOL: lambda: _bool_problem(value),
+        SiAttributeType.INTEGER: lambda: _integer_problem(value, attribute.minimum, attribute.maximum),
+        SiAttributeType.HOSTING_MODE: lambda: _choice_problem(value, list(HostingMode)),
+        SiAttributeType.CRITICALITY: lambda: _integer_problem(value, levels[0], levels[-1]),
+        SiAttributeType.COMPONENT_REFERENCES: lambda: _references_problem(value),
+    }
+    return checks[attribute.value_type]()
+
+
+def _reference_errors(
+    field: str, own_code: Any, references: Sequence[str], codes: set[str]
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if own_code in references:
+        errors.append(
+            FieldError(
+                field=field,
+                code="self_dependency",
+                message=f"Le composant {own_code} ne peut pas dépendre de lui-même.",
+            )
+        )
+    absent = [code for code in dict.fromkeys(references) if code != own_code and code not in codes]
+    if absent:
+        errors.append(
+            FieldError(
+                field=field,
+                code="unknown_component",
+                message=(
+                    f"Composant absent de la description : {_options_text(absent)} "
+                    "(une dépendance cite le code d'un autre composant de la même description)."
+                ),
+            )
+        )
+    if len(set(references)) != len(references):
+        errors.append(
+            FieldError(
+                field=field, code="duplicate_reference", message="Chaque composant n'est cité qu'une fois."
+            )
+        )
+    return errors
+
+
+def component_errors(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[FieldError]:
+    """Problems of normalised ``components``, each naming ``components[i].<field>``."""
+    errors: list[FieldError] = []
+    codes = [component.get("code") for component in components]
+    known_codes = {code for code in codes if isinstance(code, str)}
+    seen: set[Any] = set()
+    references = [
+        attribute
+        for attribute in kit.si_attributes.values()
+        if attribute.value_type is SiAttributeType.COMPONENT_REFERENCES
+    ]
+    for index, component in enumerate(components):
+        where = f"components[{index}]"
+        code = component.get("code")
+        if not isinstance(code, str) or not code:
+            errors.append(
+                FieldError(field=f"{where}.code", code="required", message="Code du composant requis.")
+            )
+        elif code in seen:
+            errors.append(
+                FieldError(
+                    field=f"{where}.code",
+                    code="duplicate_code",
+                    message=f"Le code {code} est déjà celui d'un autre composant de la description.",
+                )
+            )
+        seen.add(code)
+        if not _is_code(component.get("category"), SiCategory):
+            errors.append(
+                FieldError(
+                    field=f"{where}.category", code="unknown_category", message="Catégorie inconnue du kit."
+                )
+            )
+        for key in component.keys() - set(IDENTITY_FIELDS) - kit.si_attributes.keys():
+            errors.append(
+                FieldError(
+                    field=f"{where}.{key}", code="unknown_attribute", message="Attribut inconnu du kit."
+                )
+            )
+        for attribute in kit.si_attributes.values():
+            value = component.get(attribute.code)
+            field = f"{where}.{attribute.code}"
+            if value is None or value == []:
+                if attribute.required:
+                    errors.append(
+                        FieldError(field=field, code="required", message=f"À renseigner : {attribute.label}.")
+                    )
+                continue
+            problem = _attribute_problem(attribute, value, kit)
+            if problem is not None:
+                errors.append(FieldError(field=field, code=problem[0], message=problem[1]))
+            elif attribute in references:
+                errors += _reference_errors(field, code, value, known_codes)
+    errors += _cycle_errors(components, references)
+    return errors
+
+
+def _cycle_errors(
+    components: Sequence[Mapping[str, Any]], references: Sequence[SiAttribute]
+) -> list[FieldError]:
+    graph: dict[str, list[str]] = {}
+    position: dict[str, int] = {}
+    for index, component in enumerate(components):
+        code = component.get("code")
+        if isinstance(code, str) and code not in graph:
+            position[code] = index
+            graph[code] = [
+                target
+                for attribute in references
+                if isinstance(values := component.get(attribute.code), list)
+                for target in values
+                if isinstance(target, str)
+            ]
+    field_name = references[0].code if references else "depends_on"
+    return [
+        FieldError(
+            field=f"components[{position[cycle[0]]}].{field_name}",
+            code="dependency_cycle",
+            message="Dépendance circulaire : " + " → ".join(cycle) + ".",
+        )
+        for cycle in dependency_cycles(graph)
+    ]
+
+
+def dependency_cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """One cycle ``[a, b, …, a]`` per group of nodes that depend on one another in a circle
+    (strongly connected, two nodes or more), starting at the group's first node in ``graph``'s
+    order, shortest from there. Self-loops and edges to unknown nodes are ignored (reported
+    separately)."""
+    order = {node: rank for rank, node in enumerate(graph)}
+
+    def successors(node: str) -> list[str]:
+        return [child for child in dict.fromkeys(graph[node]) if child in order and child != node]
+
+    # Tarjan's algorithm, iterative: descriptions may be long chains.
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors(root)))]
+        while work:
+            node, children = work[-1]
+            descended = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors(child))))
+                    descended = True
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            if descended:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    groups.append(group)
+    cycles = [_shortest_cycle(min(group, key=order.__getitem__), set(group), successors) for group in groups]
+    return sorted(cycles, key=lambda cycle: order[cycle[0]])
+
+
+def _shortest_cycle(start: str, members: set[str], successors: Callable[[str], list[str]]) -> list[str]:
+    """Breadth-first from ``start`` within its strongly connected group, back to ``start``."""
+    parents: dict[str, str] = {}
+    queue: deque[str] = deque([start])
+    while queue:
+        node = queue.popleft()
+        for child in successors(node):
+            if child == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parents[path[-1]])
+                return [*reversed(path), start]
+            if child in members and child not in parents:
+                parents[child] = node
+                queue.append(child)
+    raise AssertionError("a strongly connected group always has a cycle")  # pragma: no cover
+
+
+def valid_components(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[dict[str, Any]]:
+    """An earlier exercise's description when it is still valid under ``kit``, else none."""
+    normalised = normalise_components(components, kit)
+    return [] if component_errors(normalised, kit) else normalised
+
+
+# ---------------------------------------------------------------------------------------------
+# Readiness
+
+
+def readiness_errors(
+    answers: Mapping[str, Any], components: Sequence[Mapping[str, Any]], kit: Kit
+) -> list[FieldError]:
+    """What keeps an exercise from being READY: unanswered required questions, no component."""
+    errors = missing_answer_errors(answers, kit, prefix="questionnaire.")
+    if not components:
+        errors.append(
+            FieldError(
+                field="information_system.components",
+                code="required",
+                message="Décrivez au moins un composant du système d'information.",
+            )
+        )
+    return errors

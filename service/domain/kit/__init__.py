@@ -1,0 +1,1 @@
+"""The kit's reference content, read-only: questionnaire, SI categories, scenarios, competencies."""

@@ -1,0 +1,284 @@
+"""HTTP routes of the kit's reference content: read-only, whole lists, French labels.
+
+The content is fixed for a given revision of the kit (it ships with the service and is checked
+at start-up), so each answer is built once and reused.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get
+from litestar.params import QueryParameter
+
+from service.domain.kit.schemas import (
+    KitCompetencies,
+    KitCompetencyFamily,
+    KitCompetencyItem,
+    KitCondition,
+    KitCounts,
+    KitCriticalityLevel,
+    KitFormat,
+    KitHostingMode,
+    KitLevel,
+    KitLinks,
+    KitOption,
+    KitQuestion,
+    KitQuestionList,
+    KitRating,
+    KitScenario,
+    KitScenarioList,
+    KitSection,
+    KitSiAttribute,
+    KitSiCategory,
+    KitSiCategoryList,
+    KitSiCategoryRef,
+    KitSummary,
+)
+from service.errors import problem_responses
+from service.kit.catalogue import get_catalogue
+from service.kit.codes import HostingMode, QuestionSection, SiAttributeType
+from service.kit.content import Question, SiAttribute, get_kit
+from service.security.guards import ORGANISATION_MEMBERS, allow
+
+
+def kit_question(question: Question) -> KitQuestion:
+    catalogue, kit = get_catalogue(), get_kit()
+    condition = question.asked_if
+    return KitQuestion(
+        code=question.code,
+        section=question.section,
+        section_label=catalogue.label(question.section),
+        label=question.label,
+        help=question.help,
+        answer_type=question.answer_type,
+        answer_type_label=catalogue.label(question.answer_type),
+        required=question.required,
+        used_by_rules=question.used_by_rules,
+        options=[KitOption(code=option.code, label=option.label) for option in kit.options(question)],
+        minimum=question.minimum,
+        maximum=question.maximum,
+        unit=question.unit,
+        max_length=question.max_length,
+        asked_if=KitCondition(question=condition.question, answer=condition.answer) if condition else None,
+    )
+
+
+def kit_si_attribute(attribute: SiAttribute) -> KitSiAttribute:
+    minimum, maximum = attribute.minimum, attribute.maximum
+    if attribute.value_type is SiAttributeType.CRITICALITY:
+        # The bounds of a criticality are those of the scale.
+        values = list(get_kit().criticality_levels)
+        minimum, maximum = min(values), max(values)
+    return KitSiAttribute(
+        code=attribute.code,
+        label=attribute.label,
+        help=attribute.help,
+        value_type=attribute.value_type,
+        value_type_label=get_catalogue().label(attribute.value_type),
+        required=attribute.required,
+        minimum=minimum,
+        maximum=maximum,
+        unit=attribute.unit,
+        max_length=attribute.max_length,
+    )
+
+
+@functools.cache
+def kit_questions(section: QuestionSection | None) -> KitQuestionList:
+    catalogue = get_catalogue()
+    items = [
+        kit_question(question)
+        for question in get_kit().questions.values()
+        if section is None or question.section is section
+    ]
+    sections = [
+        KitSection(code=code, label=catalogue.label(code), questions=count)
+        for code in QuestionSection
+        if (count := sum(item.section is code for item in items))
+    ]
+    return KitQuestionList(items=items, sections=sections)
+
+
+@functools.cache
+def kit_si_categories() -> KitSiCategoryList:
+    catalogue, kit = get_catalogue(), get_kit()
+    return KitSiCategoryList(
+        items=[
+            KitSiCategory(code=code, label=catalogue.label(code), description=content.description)
+            for code, content in kit.si_categories.items()
+        ],
+        hosting_modes=[KitHostingMode(code=code, label=catalogue.label(code)) for code in HostingMode],
+        criticality_levels=[
+            KitCriticalityLevel(value=level.value, label=level.label, description=level.description)
+            for level in kit.criticality_levels.values()
+        ],
+        attributes=[kit_si_attribute(attribute) for attribute in kit.si_attributes.values()],
+    )
+
+
+@functools.cache
+def kit_scenarios() -> KitScenarioList:
+    catalogue = get_catalogue()
+    return KitScenarioList(
+        items=[
+            KitScenario(
+                code=code,
+                title=catalogue.label(code),
+                synopsis=scenario.synopsis,
+                first_signal=scenario.first_signal,
+                impacted_categories=[
+                    KitSiCategoryRef(code=category, label=catalogue.label(category))
+                    for category in scenario.impacted_categories
+                ],
+                references=list(scenario.references),
+            )
+            for code, scenario in get_kit().scenarios.items()
+        ]
+    )
+
+
+@functools.cache
+def kit_competencies() -> KitCompetencies:
+    catalogue, kit = get_catalogue(), get_kit()
+    return KitCompetencies(
+        items=[
+            KitCompetencyFamily(
+                code=family.code,
+                label=family.label,
+                items=[KitCompetencyItem(code=item.code, label=item.label) for item in family.items],
+            )
+            for family in kit.families.values()
+        ],
+        rating_scale=[
+            KitRating(
+                code=code,
+                label=entry.label,
+                score=entry.score,
+                acquired=entry.score is not None and entry.score >= kit.acquired_score,
+            )
+            for code, entry in catalogue.ratings.items()
+        ],
+        acquired_score=kit.acquired_score,
+    )
+
+
+def kit_summary(links: KitLinks) -> KitSummary:
+    catalogue, kit = get_catalogue(), get_kit()
+    return KitSummary(
+        kit_version=kit.kit_version,
+        revision=kit.revision,
+        counts=KitCounts(
+            questions=len(kit.questions),
+            required_questions=sum(question.required for question in kit.questions.values()),
+            question_sections=len({question.section for question in kit.questions.values()}),
+            si_categories=len(kit.si_categories),
+            scenarios=len(kit.scenarios),
+            competency_families=len(kit.families),
+            competency_items=len(kit.item_families),
+        ),
+        links=links,
+        levels=[
+            KitLevel(code=code, label=catalogue.label(code), rank=rank, description=level.description)
+            for rank, (code, level) in enumerate(kit.levels.items(), start=1)
+        ],
+        formats=[
+            KitFormat(
+                code=code,
+                label=catalogue.label(code),
+                description=fmt.description,
+                briefing_minutes=fmt.briefing_minutes,
+                play_minutes=fmt.play_minutes,
+                debriefing_minutes=fmt.debriefing_minutes,
+                total_minutes=fmt.total_minutes,
+            )
+            for code, fmt in kit.formats.items()
+        ],
+    )
+
+
+class KitController(Controller):
+    path = "/kit"
+    tags = ["kit"]
+    # Observatory accounts see statistics only.
+    guards = [allow(*ORGANISATION_MEMBERS)]
+
+    @get(
+        "/",
+        operation_id="getKit",
+        name="getKit",
+        response_description="Le kit : version, contenu, niveaux et formats.",
+        summary="Décrire le kit d'exercice",
+        responses=problem_responses(),
+    )
+    async def describe_kit(self, request: Request[Any, Any, Any]) -> KitSummary:
+        """Version et révision du kit, taille de chacune de ses listes et où les lire, ainsi que
+        les niveaux et les formats d'exercice avec ce que chacun change."""
+        app = request.app
+        return kit_summary(
+            KitLinks(
+                questions=app.route_reverse("listKitQuestions"),
+                si_categories=app.route_reverse("listKitSiCategories"),
+                scenarios=app.route_reverse("listKitScenarios"),
+                competencies=app.route_reverse("listKitCompetencies"),
+            )
+        )
+
+    @get(
+        "/questions",
+        operation_id="listKitQuestions",
+        name="listKitQuestions",
+        response_description="Les questions du questionnaire métier.",
+        summary="Lister les questions du questionnaire métier",
+        responses=problem_responses(),
+    )
+    async def list_questions(
+        self,
+        section: Annotated[
+            QuestionSection | None, QueryParameter(description="Filtre : rubrique du questionnaire.")
+        ] = None,
+    ) -> KitQuestionList:
+        """Les questions du questionnaire métier (ESSMS), toutes à la fois et dans l'ordre du
+        classeur : type de réponse, options, bornes, condition d'affichage, et si les règles du
+        chronogramme s'en servent."""
+        return kit_questions(section)
+
+    @get(
+        "/si-categories",
+        operation_id="listKitSiCategories",
+        name="listKitSiCategories",
+        response_description="Les catégories de composants du SI et leurs attributs.",
+        summary="Lister les catégories de composants du SI",
+        responses=problem_responses(),
+    )
+    async def list_si_categories(self) -> KitSiCategoryList:
+        """Les catégories de composants de la description du SI, les modes d'hébergement,
+        l'échelle de criticité et les attributs que porte chaque composant."""
+        return kit_si_categories()
+
+    @get(
+        "/scenarios",
+        operation_id="listKitScenarios",
+        name="listKitScenarios",
+        response_description="Les types de scénario.",
+        summary="Lister les types de scénario",
+        responses=problem_responses(),
+    )
+    async def list_scenarios(self) -> KitScenarioList:
+        """Les types de scénario d'exercice, avec leur titre, leur synopsis et le signal faible
+        par lequel la crise commence."""
+        return kit_scenarios()
+
+    @get(
+        "/competencies",
+        operation_id="listKitCompetencies",
+        name="listKitCompetencies",
+        response_description="Le référentiel de compétences et l'échelle d'évaluation.",
+        summary="Lister le référentiel de compétences",
+        responses=problem_responses(),
+    )
+    async def list_competencies(self) -> KitCompetencies:
+        """Les familles de compétences et leurs items, tels que la grille d'évaluation les
+        affiche, et l'échelle d'évaluation (N/A exclu de tout score)."""
+        return kit_competencies()

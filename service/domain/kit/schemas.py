@@ -1,0 +1,290 @@
+"""Wire format of the kit's reference content (read-only, the same for every caller).
+
+Lists are small and fixed by the kit's revision: they are returned whole, in an ``items`` field,
+never paginated.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta
+
+from service.kit.codes import (
+    AnswerType,
+    ExerciseFormat,
+    ExerciseLevel,
+    HostingMode,
+    QuestionSection,
+    Rating,
+    ScenarioType,
+    SiAttributeType,
+    SiCategory,
+)
+from service.lib.schema import ResponseStruct
+
+Label = Annotated[str, Meta(description="Libellé français.")]
+Help = Annotated[str, Meta(description="Aide en français : ce qu'il faut savoir pour répondre.")]
+ContentCode = Annotated[str, Meta(pattern=r"^[A-Z][A-Z0-9_]*$", description="Code stable (UPPER_SNAKE).")]
+Minimum = Annotated[int | None, Meta(description="Valeur minimale admise (nombres seulement, sinon null).")]
+Maximum = Annotated[int | None, Meta(description="Valeur maximale admise (nombres seulement, sinon null).")]
+Unit = Annotated[str | None, Meta(description="Unité de la valeur, en français (null si sans objet).")]
+MaxLength = Annotated[
+    int | None,
+    Meta(description="Longueur maximale d'une réponse en texte libre (null pour les autres types)."),
+]
+Required = Annotated[bool, Meta(description="La réponse est nécessaire pour que la saisie soit complète.")]
+
+
+# GET /kit
+
+
+class KitLevel(ResponseStruct):
+    """Niveau d'exercice et ce qu'il change."""
+
+    code: Annotated[ExerciseLevel, Meta(description="Code du niveau.")]
+    label: Label
+    rank: Annotated[int, Meta(ge=1, description="Rang, de 1 (débutant) au plus exigeant.")]
+    description: Annotated[str, Meta(description="Ce que le niveau change dans l'exercice, en français.")]
+
+
+class KitFormat(ResponseStruct):
+    """Format d'exercice, ce qu'il change et son déroulé par défaut."""
+
+    code: Annotated[ExerciseFormat, Meta(description="Code du format.")]
+    label: Label
+    description: Annotated[str, Meta(description="Ce que le format change dans l'exercice, en français.")]
+    briefing_minutes: Annotated[
+        int, Meta(ge=0, description="Rappel de la démarche et mise en situation, en minutes (par défaut).")
+    ]
+    play_minutes: Annotated[int, Meta(ge=1, description="Temps de jeu, en minutes (par défaut).")]
+    debriefing_minutes: Annotated[int, Meta(ge=0, description="Débriefing à chaud, en minutes (par défaut).")]
+    total_minutes: Annotated[int, Meta(ge=1, description="Durée totale de la séance, en minutes.")]
+
+
+class KitCounts(ResponseStruct):
+    """Nombre d'éléments de chaque liste du kit."""
+
+    questions: Annotated[int, Meta(ge=0, description="Questions du questionnaire métier.")]
+    required_questions: Annotated[
+        int, Meta(ge=0, description="Questions dont la réponse est nécessaire (si elles sont posées).")
+    ]
+    question_sections: Annotated[int, Meta(ge=0, description="Rubriques du questionnaire métier.")]
+    si_categories: Annotated[int, Meta(ge=0, description="Catégories de composants du SI.")]
+    scenarios: Annotated[int, Meta(ge=0, description="Types de scénario.")]
+    competency_families: Annotated[int, Meta(ge=0, description="Familles de compétences.")]
+    competency_items: Annotated[int, Meta(ge=0, description="Items de compétence évalués.")]
+
+
+class KitLinks(ResponseStruct):
+    """Chemins des listes du kit."""
+
+    questions: Annotated[str, Meta(description="Questions du questionnaire métier.")]
+    si_categories: Annotated[str, Meta(description="Catégories de composants du SI et leurs attributs.")]
+    scenarios: Annotated[str, Meta(description="Types de scénario et leurs synopsis.")]
+    competencies: Annotated[str, Meta(description="Référentiel de compétences et échelle d'évaluation.")]
+
+
+class KitSummary(ResponseStruct):
+    """Le kit d'exercice de crise : version, contenu, niveaux et formats d'exercice."""
+
+    kit_version: Annotated[str, Meta(description="Version du kit de l'ANS (ex. « V2 »).")]
+    revision: Annotated[
+        str, Meta(description="Révision du contenu ; elle change à chaque modification d'une liste du kit.")
+    ]
+    counts: Annotated[KitCounts, Meta(description="Taille de chaque liste.")]
+    links: Annotated[KitLinks, Meta(description="Où lire chaque liste.")]
+    levels: Annotated[list[KitLevel], Meta(description="Niveaux d'exercice, du moins au plus exigeant.")]
+    formats: Annotated[list[KitFormat], Meta(description="Formats d'exercice.")]
+
+
+# GET /kit/questions
+
+
+class KitOption(ResponseStruct):
+    """Option d'une question à choix."""
+
+    code: Annotated[ContentCode, Meta(description="Code de l'option, à envoyer comme réponse.")]
+    label: Label
+
+
+class KitCondition(ResponseStruct):
+    """Condition à laquelle une question est posée."""
+
+    question: Annotated[ContentCode, Meta(description="Code de la question (antérieure) dont elle dépend.")]
+    answer: Annotated[
+        bool | str,
+        Meta(
+            description=(
+                "Réponse qui fait poser la question : true ou false pour une question oui / non, "
+                "code d'option pour un choix unique (ou option cochée, pour un choix multiple)."
+            )
+        ),
+    ]
+
+
+class KitQuestion(ResponseStruct):
+    """Question du questionnaire métier (ESSMS)."""
+
+    code: Annotated[
+        ContentCode, Meta(description="Code stable de la question ; les réponses s'y rapportent.")
+    ]
+    section: Annotated[QuestionSection, Meta(description="Rubrique du questionnaire.")]
+    section_label: Annotated[str, Meta(description="Libellé français de la rubrique.")]
+    label: Annotated[str, Meta(description="La question, en français.")]
+    help: Help
+    answer_type: Annotated[AnswerType, Meta(description="Type de réponse attendu.")]
+    answer_type_label: Annotated[str, Meta(description="Libellé français du type de réponse.")]
+    required: Required
+    used_by_rules: Annotated[
+        bool, Meta(description="La génération du chronogramme tient compte de la réponse.")
+    ]
+    options: Annotated[
+        list[KitOption], Meta(description="Options possibles (questions à choix ; liste vide sinon).")
+    ]
+    minimum: Minimum
+    maximum: Maximum
+    unit: Unit
+    max_length: MaxLength
+    asked_if: Annotated[
+        KitCondition | None, Meta(description="Condition pour que la question soit posée (null : toujours).")
+    ]
+
+
+class KitSection(ResponseStruct):
+    """Rubrique du questionnaire métier."""
+
+    code: Annotated[QuestionSection, Meta(description="Code de la rubrique.")]
+    label: Label
+    questions: Annotated[int, Meta(ge=0, description="Nombre de questions listées de cette rubrique.")]
+
+
+class KitQuestionList(ResponseStruct):
+    """Questions du questionnaire métier, dans l'ordre du classeur."""
+
+    items: Annotated[list[KitQuestion], Meta(description="Les questions.")]
+    sections: Annotated[list[KitSection], Meta(description="Rubriques des questions listées, dans l'ordre.")]
+
+
+# GET /kit/si-categories
+
+
+class KitSiCategory(ResponseStruct):
+    """Catégorie de composant du système d'information."""
+
+    code: Annotated[SiCategory, Meta(description="Code de la catégorie.")]
+    label: Label
+    description: Annotated[str, Meta(description="Ce que la catégorie couvre, en français.")]
+
+
+class KitHostingMode(ResponseStruct):
+    """Mode d'hébergement d'un composant."""
+
+    code: Annotated[HostingMode, Meta(description="Code du mode d'hébergement.")]
+    label: Label
+
+
+class KitCriticalityLevel(ResponseStruct):
+    """Degré de criticité d'un composant."""
+
+    value: Annotated[int, Meta(ge=1, description="Valeur de la criticité (1 : faible).")]
+    label: Label
+    description: Annotated[str, Meta(description="Ce que ce degré signifie, en français.")]
+
+
+class KitSiAttribute(ResponseStruct):
+    """Attribut d'un composant du système d'information."""
+
+    code: Annotated[
+        str,
+        Meta(
+            pattern=r"^[a-z][a-z0-9_]*$", description="Nom du champ du composant dans la description du SI."
+        ),
+    ]
+    label: Label
+    help: Help
+    value_type: Annotated[SiAttributeType, Meta(description="Type de valeur.")]
+    value_type_label: Annotated[str, Meta(description="Libellé français du type de valeur.")]
+    required: Required
+    minimum: Minimum
+    maximum: Maximum
+    unit: Unit
+    max_length: MaxLength
+
+
+class KitSiCategoryList(ResponseStruct):
+    """Catégories de composants du SI, modes d'hébergement et attributs d'un composant."""
+
+    items: Annotated[list[KitSiCategory], Meta(description="Les catégories de composants.")]
+    hosting_modes: Annotated[list[KitHostingMode], Meta(description="Modes d'hébergement possibles.")]
+    criticality_levels: Annotated[
+        list[KitCriticalityLevel],
+        Meta(description="Échelle de criticité, de la plus faible à la plus forte."),
+    ]
+    attributes: Annotated[list[KitSiAttribute], Meta(description="Attributs que porte chaque composant.")]
+
+
+# GET /kit/scenarios
+
+
+class KitSiCategoryRef(ResponseStruct):
+    """Catégorie de composant du SI, avec son libellé."""
+
+    code: Annotated[SiCategory, Meta(description="Code de la catégorie.")]
+    label: Label
+
+
+class KitScenario(ResponseStruct):
+    """Type de scénario d'exercice et son synopsis."""
+
+    code: Annotated[ScenarioType, Meta(description="Code du type de scénario.")]
+    title: Annotated[str, Meta(description="Titre français du scénario.")]
+    synopsis: Annotated[str, Meta(description="Synopsis en un paragraphe, lisible par les joueurs.")]
+    first_signal: Annotated[str, Meta(description="Le signal faible par lequel la crise commence (T0).")]
+    impacted_categories: Annotated[
+        list[KitSiCategoryRef], Meta(description="Catégories de composants touchées en premier.")
+    ]
+    references: Annotated[list[str], Meta(description="Sources publiques dont le scénario s'inspire.")]
+
+
+class KitScenarioList(ResponseStruct):
+    """Types de scénario d'exercice."""
+
+    items: Annotated[list[KitScenario], Meta(description="Les types de scénario.")]
+
+
+# GET /kit/competencies
+
+
+class KitCompetencyItem(ResponseStruct):
+    """Item de compétence évalué après l'exercice."""
+
+    code: Annotated[ContentCode, Meta(description="Code stable de l'item ; les évaluations s'y rapportent.")]
+    label: Annotated[str, Meta(description="Libellé français, tel que le classeur l'affiche.")]
+
+
+class KitCompetencyFamily(ResponseStruct):
+    """Famille de compétences et ses items."""
+
+    code: Annotated[ContentCode, Meta(description="Code stable de la famille.")]
+    label: Annotated[str, Meta(description="Libellé français, tel que le classeur l'affiche.")]
+    items: Annotated[
+        list[KitCompetencyItem], Meta(description="Items de la famille, dans l'ordre du classeur.")
+    ]
+
+
+class KitRating(ResponseStruct):
+    """Niveau de l'échelle d'évaluation."""
+
+    code: Annotated[Rating, Meta(description="Code de l'évaluation.")]
+    label: Label
+    score: Annotated[int | None, Meta(description="Score (0 à 3) ; null pour N/A, exclu de tout score.")]
+    acquired: Annotated[bool, Meta(description="Un item ainsi évalué est acquis.")]
+
+
+class KitCompetencies(ResponseStruct):
+    """Référentiel de compétences et échelle d'évaluation."""
+
+    items: Annotated[list[KitCompetencyFamily], Meta(description="Familles de compétences, dans l'ordre.")]
+    rating_scale: Annotated[list[KitRating], Meta(description="Échelle d'évaluation, de N/A au meilleur.")]
+    acquired_score: Annotated[int, Meta(ge=0, description="Score à partir duquel un item est acquis.")]
