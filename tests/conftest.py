@@ -8,6 +8,8 @@ own ``CREATE DATABASE … TEMPLATE`` copy, as isolated as a SQLite file copy.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import os
 import shutil
 import uuid
@@ -19,6 +21,8 @@ from typing import Any
 import asyncpg
 import pytest
 from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin
+from litestar.openapi.spec import OpenAPI
 from litestar.testing import AsyncTestClient
 from sqlalchemy.engine import make_url
 
@@ -85,6 +89,28 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _openapi_document_built_once() -> Iterator[None]:
+    """``create_app`` builds the OpenAPI document (a third of a second) to know each operation's
+    query parameters; the suite builds thousands of apps with the same routes. Each test
+    process builds the document once per set of routes and hands it to the next apps, which
+    apply the same (idempotent) contract fixes to it."""
+    built: dict[tuple[tuple[str, tuple[str, ...]], ...], OpenAPI] = {}
+    build = OpenAPIPlugin._build_openapi
+
+    def build_once(plugin: OpenAPIPlugin) -> OpenAPI:
+        routes = tuple(
+            sorted((path, tuple(sorted(route.methods))) for path, route in plugin.included_routes.items())
+        )
+        if routes not in built:
+            built[routes] = build(plugin)
+        return built[routes]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(OpenAPIPlugin, "_build_openapi", build_once)
+        yield
+
+
 @pytest.fixture(scope="session")
 def database_server() -> DatabaseServer | None:
     return DatabaseServer(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
@@ -135,19 +161,27 @@ def empty_database_url(database_server: DatabaseServer | None, tmp_path: Path) -
     database_server.drop(name)
 
 
+@contextlib.contextmanager
+def database_copy(database_server: DatabaseServer | None, template: str, directory: Path) -> Iterator[str]:
+    """A private copy of the template database ``template`` (a SQLite file path or a PostgreSQL
+    name), dropped afterwards."""
+    if database_server is None:
+        path = directory / "kit-crise.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    name = f"kc_test_{uuid.uuid4().hex[:12]}"
+    yield database_server.create(name, template=template)
+    database_server.drop(name)
+
+
 @pytest.fixture
 def database_url(
     database_server: DatabaseServer | None, migrated_template: Template, tmp_path: Path
 ) -> Iterator[str]:
     """A private, migrated database for one test."""
-    if database_server is None:
-        path = tmp_path / "kit-crise.db"
-        shutil.copyfile(migrated_template.location, path)
-        yield f"sqlite+aiosqlite:///{path}"
-        return
-    name = f"kc_test_{uuid.uuid4().hex[:12]}"
-    yield database_server.create(name, template=migrated_template.location)
-    database_server.drop(name)
+    with database_copy(database_server, migrated_template.location, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -167,28 +201,30 @@ def bearer(key: str) -> dict[str, str]:
 KeyIssuer = Callable[..., Awaitable[str]]
 
 
+async def issue_api_key(
+    settings: Settings,
+    role: AccountRole,
+    *,
+    region_code: str | None = None,
+    organisation_ids: Sequence[str | uuid.UUID] = (),
+    name: str | None = None,
+) -> str:
+    """Creates an API key in the database of ``settings`` and returns its token."""
+    data = ApiKeyCreate(
+        name=name or f"Tests ({role.value})",
+        role=role,
+        region_code=region_code,
+        organisation_ids=[uuid.UUID(str(value)) for value in organisation_ids],
+    )
+    return await create_api_key(settings, data)
+
+
 @pytest.fixture
 def issue_key(settings: Settings) -> KeyIssuer:
     """Creates an API key in the test's database and returns its token, e.g.
     ``await issue_key(AccountRole.REGIONAL, region_code="53")`` or
     ``await issue_key(AccountRole.ESTABLISHMENT, organisation_ids=[id])``."""
-
-    async def issue(
-        role: AccountRole,
-        *,
-        region_code: str | None = None,
-        organisation_ids: Sequence[str | uuid.UUID] = (),
-        name: str | None = None,
-    ) -> str:
-        data = ApiKeyCreate(
-            name=name or f"Tests ({role.value})",
-            role=role,
-            region_code=region_code,
-            organisation_ids=[uuid.UUID(str(value)) for value in organisation_ids],
-        )
-        return await create_api_key(settings, data)
-
-    return issue
+    return functools.partial(issue_api_key, settings)
 
 
 @pytest.fixture
