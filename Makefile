@@ -82,6 +82,10 @@ db-revision: install ## Write a migration from the model changes: make db-revisi
 fuzz: install ## Longer, randomised contract fuzzing (schemathesis) to hunt for new failures
 	KIT_CRISE_FUZZ_EXAMPLES=500 KIT_CRISE_FUZZ_RANDOM=1 $(BIN)/python -m pytest tests/contract -m slow
 
+.PHONY: bench
+bench: install ## Side-by-side benchmarks, printed as ratios (chronogram generation vs decoding its inputs)
+	$(BIN)/python -m bench.chronogram
+
 .PHONY: clean
 clean: ## Remove the virtual environments and caches (keeps ./data)
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -19,8 +19,10 @@ from service.db.intent import TransactionIntentMiddleware
 from service.db.transactions import SESSION_MAKER_STATE_KEY, separate_session_maker
 from service.domain.controllers import route_handlers
 from service.errors import EXCEPTION_HANDLERS
+from service.kit.actions import get_action_library
 from service.kit.catalogue import get_catalogue
 from service.kit.content import get_kit
+from service.kit.injects import get_inject_library
 from service.lib.geography import load_geography
 from service.lib.request import ServiceRequest
 from service.lib.request_checks import QUERY_PARAMETERS_STATE_KEY, declared_query_parameters
@@ -49,6 +51,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Broken kit data must stop the service now, not fail a request later.
     get_catalogue()
     get_kit()
+    get_action_library()
+    get_inject_library()
     load_geography()
     engine = create_engine(settings.database)
     security = settings.security

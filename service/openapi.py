@@ -61,6 +61,27 @@ TAGS = [
         description="Exercices : paramètres et cycle de vie, questionnaire métier, description du SI.",
     ),
     Tag(
+        name="chronogram",
+        description=(
+            "Chronogramme d'un exercice : génération explicable à partir des données de "
+            "l'établissement, lignes ajoutées, modifiées, décalées ou écartées à la main."
+        ),
+    ),
+    Tag(
+        name="evaluation",
+        description=(
+            "Évaluation des compétences : grille par item, observations des observateurs, "
+            "résultats, tableau de bord et graphiques SVG, comparaison avec l'exercice précédent."
+        ),
+    ),
+    Tag(
+        name="actions",
+        description=(
+            "Plan d'actions RETEX : actions décidées après l'exercice, leur échéance et leur "
+            "avancement, propositions pour les compétences faibles, actions ouvertes d'un établissement."
+        ),
+    ),
+    Tag(
         name="accounts",
         description="Comptes des personnes, clés d'API des intégrations, et l'appelant lui-même (/me).",
     ),

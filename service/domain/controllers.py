@@ -8,7 +8,10 @@ from litestar.types import ControllerRouterHandler
 
 from service.admin.controllers import admin_router
 from service.domain.accounts.controllers import ApiKeyController, MeController, UserController
+from service.domain.action_plan.controllers import ActionController, OrganisationActionController
 from service.domain.audit.controllers import AuditEventController
+from service.domain.chronogram.controllers import ChronogramController
+from service.domain.evaluation.controllers import EvaluationController
 from service.domain.exercises.controllers import ExerciseController
 from service.domain.kit.controllers import KitController
 from service.domain.organisations.controllers import ContactController, OrganisationController
@@ -40,6 +43,10 @@ def api_router(settings: Settings) -> Router:
             OrganisationController,
             ContactController,
             ExerciseController,
+            ChronogramController,
+            EvaluationController,
+            ActionController,
+            OrganisationActionController,
             UserController,
             ApiKeyController,
             AuditEventController,

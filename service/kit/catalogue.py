@@ -11,9 +11,14 @@ import msgspec
 
 from service.kit.codes import (
     AccountRole,
+    ActionHorizon,
+    ActionStatus,
     AnswerType,
     AuditAction,
     Availability,
+    Channel,
+    ChronogramEntryOrigin,
+    ChronogramEntryStatus,
     ContactRole,
     ContactScope,
     EssmsCategory,
@@ -21,7 +26,10 @@ from service.kit.codes import (
     ExerciseLevel,
     ExerciseStatus,
     HostingMode,
+    InjectAnchor,
+    InjectSender,
     ParticipantRole,
+    Phase,
     QuestionSection,
     Rating,
     ResourceType,
@@ -70,6 +78,14 @@ class Catalogue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     hosting_modes: dict[HostingMode, str]
     si_attribute_types: dict[SiAttributeType, str]
     ratings: dict[Rating, RatingEntry]
+    phases: dict[Phase, str]
+    channels: dict[Channel, str]
+    inject_senders: dict[InjectSender, str]
+    inject_anchors: dict[InjectAnchor, str]
+    chronogram_entry_statuses: dict[ChronogramEntryStatus, str]
+    chronogram_entry_origins: dict[ChronogramEntryOrigin, str]
+    action_horizons: dict[ActionHorizon, str]
+    action_statuses: dict[ActionStatus, str]
 
     def label(self, code: StrEnum) -> str:
         """French label of any code of the kit's lists."""
@@ -104,6 +120,14 @@ _LIST_OF: dict[type[StrEnum], str] = {
     HostingMode: "hosting_modes",
     SiAttributeType: "si_attribute_types",
     Rating: "ratings",
+    Phase: "phases",
+    Channel: "channels",
+    InjectSender: "inject_senders",
+    InjectAnchor: "inject_anchors",
+    ChronogramEntryStatus: "chronogram_entry_statuses",
+    ChronogramEntryOrigin: "chronogram_entry_origins",
+    ActionHorizon: "action_horizons",
+    ActionStatus: "action_statuses",
 }
 
 

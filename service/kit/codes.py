@@ -107,6 +107,11 @@ class ResourceType(StrEnum):
     API_KEY = "API_KEY"
     ADMIN_SESSION = "ADMIN_SESSION"
     EXERCISE = "EXERCISE"
+    ACTION = "ACTION"
+    CHRONOGRAM = "CHRONOGRAM"
+    CHRONOGRAM_ENTRY = "CHRONOGRAM_ENTRY"
+    EVALUATION = "EVALUATION"
+    OBSERVATION = "OBSERVATION"
 
 
 class ExerciseStatus(StrEnum):
@@ -243,3 +248,109 @@ class Rating(StrEnum):
     PEU_SATISFAISANT = "PEU_SATISFAISANT"
     SATISFAISANT = "SATISFAISANT"
     TRES_SATISFAISANT = "TRES_SATISFAISANT"
+
+
+class Phase(StrEnum):
+    """Phase d'un stimulus du chronogramme, de la DEBEX au RETEX à chaud (ordre de déclaration)."""
+
+    DEBEX = "DEBEX"
+    SIGNAL_FAIBLE = "SIGNAL_FAIBLE"
+    QUALIFICATION = "QUALIFICATION"
+    ARBITRAGE = "ARBITRAGE"
+    ESCALADE = "ESCALADE"
+    CONTINUITE = "CONTINUITE"
+    RECONSTRUCTION = "RECONSTRUCTION"
+    COMMUNICATION = "COMMUNICATION"
+    FINEX = "FINEX"
+    RETEX_CHAUD = "RETEX_CHAUD"
+
+
+class Channel(StrEnum):
+    """Canal par lequel les animateurs transmettent un stimulus aux joueurs."""
+
+    TELEPHONE = "TELEPHONE"
+    MAIL = "MAIL"
+    SMS = "SMS"
+    MSSANTE = "MSSANTE"
+    ORAL = "ORAL"
+    DOCUMENT = "DOCUMENT"
+    RESEAU_SOCIAL = "RESEAU_SOCIAL"
+    MEDIA = "MEDIA"
+
+
+class InjectSender(StrEnum):
+    """Émetteur d'un stimulus : le rôle que joue l'équipe d'animation."""
+
+    ANIMATION = "ANIMATION"
+    ARS = "ARS"
+    CERT_SANTE = "CERT_SANTE"
+    CRRC = "CRRC"
+    CNIL = "CNIL"
+    FORCES_ORDRE = "FORCES_ORDRE"
+    ASSUREUR = "ASSUREUR"
+    EDITEUR = "EDITEUR"
+    HEBERGEUR = "HEBERGEUR"
+    PRESTATAIRE_INFORMATIQUE = "PRESTATAIRE_INFORMATIQUE"
+    OPERATEUR_TELECOM = "OPERATEUR_TELECOM"
+    FAMILLE = "FAMILLE"
+    USAGER = "USAGER"
+    PROFESSIONNEL = "PROFESSIONNEL"
+    AGENT_ENTRETIEN = "AGENT_ENTRETIEN"
+    PHARMACIE = "PHARMACIE"
+    ES_PARTENAIRE = "ES_PARTENAIRE"
+    MEDECIN_TRAITANT = "MEDECIN_TRAITANT"
+    FOURNISSEUR = "FOURNISSEUR"
+    JOURNALISTE = "JOURNALISTE"
+    ORGANISME_GESTIONNAIRE = "ORGANISME_GESTIONNAIRE"
+    COLLECTIVITE = "COLLECTIVITE"
+    DPO = "DPO"
+    CLIENT_ESAT = "CLIENT_ESAT"
+    ESSMS_VOISIN = "ESSMS_VOISIN"
+    LABORATOIRE = "LABORATOIRE"
+    ATTAQUANT = "ATTAQUANT"
+
+
+class InjectAnchor(StrEnum):
+    """Jalon obligatoire d'un chronogramme, toujours présent quel que soit le paramétrage."""
+
+    BRIEFING = "BRIEFING"
+    T0 = "T0"
+    QUALIFICATION = "QUALIFICATION"
+    ALERTE_ARS = "ALERTE_ARS"
+    ALERTE_CERT_SANTE = "ALERTE_CERT_SANTE"
+    DPO_CNIL = "DPO_CNIL"
+    FINEX = "FINEX"
+    RETEX_CHAUD = "RETEX_CHAUD"
+
+
+class ActionHorizon(StrEnum):
+    """Horizon d'une action du plan RETEX, en jours après l'exercice (ordre de déclaration)."""
+
+    H0_30 = "H0_30"
+    H30_90 = "H30_90"
+    H90_120 = "H90_120"
+    H120_300 = "H120_300"
+
+
+class ActionStatus(StrEnum):
+    """Avancement d'une action du plan RETEX."""
+
+    A_FAIRE = "A_FAIRE"
+    EN_COURS = "EN_COURS"
+    FAIT = "FAIT"
+    ABANDONNE = "ABANDONNE"
+
+
+class ChronogramEntryStatus(StrEnum):
+    """Ce que les animateurs font d'une ligne du chronogramme avant le jeu."""
+
+    PLANNED = "PLANNED"
+    SKIPPED = "SKIPPED"
+
+
+class ChronogramEntryOrigin(StrEnum):
+    """D'où vient une ligne du chronogramme : la régénération ne remplace que les lignes générées."""
+
+    GENERATED = "GENERATED"
+    EDITED = "EDITED"
+    CUSTOM = "CUSTOM"

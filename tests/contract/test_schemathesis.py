@@ -77,6 +77,13 @@ def _reset_and_seed(database_url: str, admin_key: str) -> None:
         try:
             async with engine.begin() as connection:
                 for table in (
+                    "retex_action",
+                    "competency_rating_entry",
+                    "competency_rating",
+                    "competency_evaluation",
+                    "exercise_observation",
+                    "chronogram_entry",
+                    "chronogram",
                     "contact",
                     "exercise_questionnaire",
                     "exercise_information_system",

@@ -3,6 +3,7 @@ reads before preparing an exercise, with French labels everywhere."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -18,7 +19,14 @@ pytestmark = pytest.mark.anyio
 
 Client = AsyncTestClient[Litestar]
 KIT = "/api/v1/kit"
-LISTS = ("/questions", "/si-categories", "/scenarios", "/competencies")
+
+
+def fr(text: str) -> str:
+    """``text`` with French typography: a no-break space before « : ; ? ! » and inside guillemets."""
+    return re.sub(r" ([:;?!»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
+
+
+LISTS = ("/questions", "/si-categories", "/scenarios", "/competencies", "/injects")
 
 
 async def read(client: Client, path: str, **params: str) -> dict[str, Any]:
@@ -44,6 +52,7 @@ async def test_the_kit_says_its_version_counts_and_where_to_read_its_lists(clien
         "si_categories": f"{KIT}/si-categories",
         "scenarios": f"{KIT}/scenarios",
         "competencies": f"{KIT}/competencies",
+        "injects": f"{KIT}/injects",
     }
     counts = kit["counts"]
     assert counts["questions"] >= 25
@@ -59,6 +68,7 @@ async def test_the_counts_match_the_lists(client: Client) -> None:
     categories = await read(client, "/si-categories")
     scenarios = await read(client, "/scenarios")
     competencies = await read(client, "/competencies")
+    injects = await read(client, "/injects")
     counts = kit["counts"]
     assert counts["questions"] == len(questions["items"])
     assert counts["required_questions"] == sum(item["required"] for item in questions["items"])
@@ -67,6 +77,7 @@ async def test_the_counts_match_the_lists(client: Client) -> None:
     assert counts["scenarios"] == len(scenarios["items"])
     assert counts["competency_families"] == len(competencies["items"])
     assert counts["competency_items"] == sum(len(family["items"]) for family in competencies["items"])
+    assert counts["injects"] == len(injects["items"]) >= 95
 
 
 async def test_levels_and_formats_say_what_they_change(client: Client) -> None:
@@ -261,6 +272,94 @@ async def test_competencies_follow_the_workbook_grid_and_rating_scale(client: Cl
         {"code": "SATISFAISANT", "label": "Satisfaisant", "score": 2, "acquired": True},
         {"code": "TRES_SATISFAISANT", "label": "Très satisfaisant", "score": 3, "acquired": True},
     ]
+
+
+async def test_the_inject_library_speaks_french(client: Client) -> None:
+    body = await read(client, "/injects")
+    assert body["version"]
+    assert body["reference_minutes"] == 120
+    injects = by_code(body["items"])
+    outage = injects["PRE-ARB-02"]
+    assert outage["title"] == "L'éditeur est injoignable"
+    assert outage["scenario_types"] == [
+        {"code": "PROVIDER_OUTAGE", "label": "Défaillance d'un prestataire critique"}
+    ]
+    assert (outage["phase"], outage["phase_label"]) == ("ARBITRAGE", "Arbitrage et décision du mode dégradé")
+    assert (outage["sender_label"], outage["recipient_label"], outage["channel_label"]) == (
+        "Éditeur de logiciel",
+        "Référent système d'information",
+        "Téléphone",
+    )
+    assert "{editeur_dui}" in outage["stimulus"]
+    assert outage["rule"] == "DUI hébergé en SaaS"
+    assert outage["rule_reads"] == ["si_attr:DUI.hosting"]
+    assert {"code": "GC_ANNUAIRE", "label": "Disposer d'un annuaire de crise à jour hors SI"} in outage[
+        "competency_items"
+    ]
+    assert outage["min_level_label"] == "Débutant"
+    assert outage["formats"] == [
+        {"code": "TABLE_TOP", "label": "Exercice sur table"},
+        {"code": "SIMULATION", "label": "Exercice simulé"},
+    ]
+    assert (outage["anchor"], outage["anchor_label"], outage["perturbation"]) == (None, None, False)
+
+
+async def test_anchors_and_rules_read_as_a_crisis_manager_expects(client: Client) -> None:
+    injects = by_code((await read(client, "/injects"))["items"])
+    ars = injects["COM-ARS-01"]
+    assert (ars["anchor"], ars["anchor_label"], ars["rule"], ars["rule_reads"]) == (
+        "ALERTE_ARS",
+        "Signalement à l'ARS",
+        None,
+        [],
+    )
+    assert "portail" in " ".join(ars["expected_reactions"])
+    assert injects["COM-MSS-01"]["rule"] == "messagerie MSSanté présente"
+    assert injects["COM-PAIE-01"]["rule"] == fr(
+        "logiciel de paie et RH présent et échéance de paie proche : oui"
+    )
+    assert injects["HEB-PLANBLEU-01"]["rule"] == fr(
+        "établissement avec hébergement et Plan Bleu formalisé : oui "
+        "et Plan Bleu couvrant le risque cyber : oui"
+    )
+    assert injects["HEB-PLANBLEU-02"]["rule"] == fr(
+        "établissement avec hébergement et (Plan Bleu formalisé : non ou sans réponse "
+        "ou Plan Bleu couvrant le risque cyber : non ou sans réponse)"
+    )
+    assert injects["HEB-PLANBLEU-02"]["rule_reads"] == [
+        "answer:Q_PLAN_BLEU",
+        "answer:Q_PLAN_BLEU_CYBER",
+        "service_mode",
+    ]
+    assert injects["COM-DPO-02"]["requires"] == ["COM-DPO-01"]
+    assert injects["COM-PERT-01"]["perturbation"] is True
+
+
+async def test_the_library_lists_the_placeholders_a_stimulus_may_use(client: Client) -> None:
+    placeholders = {
+        item["name"]: item["description"] for item in (await read(client, "/injects"))["placeholders"]
+    }
+    assert {"etablissement", "usagers", "nb_usagers", "dui", "editeur_dui", "contact_ars"} <= set(
+        placeholders
+    )
+    assert all(placeholders.values())
+
+
+async def test_injects_can_be_filtered_by_scenario_and_phase(client: Client) -> None:
+    everything = (await read(client, "/injects"))["items"]
+    leak = (await read(client, "/injects", scenario_type="DATA_LEAK"))["items"]
+    assert leak == [item for item in everything if "DATA_LEAK" in [s["code"] for s in item["scenario_types"]]]
+    assert "FUI-T0-01" in by_code(leak)
+    assert "RAN-T0-01" not in by_code(leak)
+    escalation = (await read(client, "/injects", scenario_type="DATA_LEAK", phase="ESCALADE"))["items"]
+    assert escalation == [item for item in leak if item["phase"] == "ESCALADE"]
+    assert {"COM-ARS-01", "COM-CERT-01", "COM-DPO-01", "FUI-ESC-01"} <= set(by_code(escalation))
+
+
+@pytest.mark.parametrize(("field", "value"), [("scenario_type", "ALIEN_INVASION"), ("phase", "APERO")])
+async def test_an_unknown_inject_filter_is_refused(client: Client, field: str, value: str) -> None:
+    response = await client.get(f"{KIT}/injects", params={field: value})
+    assert_problem(response, 400, "invalid_request", field=field)
 
 
 @pytest.mark.parametrize("path", ["", *LISTS])

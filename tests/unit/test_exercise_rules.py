@@ -106,6 +106,14 @@ def test_steps_made_by_the_service_can_be_forced_by_a_national_admin_only(
     assert refused.value.code == "transition_reserved"
 
 
+@pytest.mark.parametrize("role", [AccountRole.REGIONAL, AccountRole.ESTABLISHMENT])
+def test_organisers_step_back_from_generated_to_ready_to_change_the_inputs(role: AccountRole) -> None:
+    """The chronogram is kept and regenerated later; only its generation moves READY forward."""
+    check_transition(S.GENERATED, S.READY, role)
+    with pytest.raises(ForbiddenError):
+        check_transition(S.READY, S.GENERATED, role)
+
+
 def test_staying_on_the_same_step_is_no_transition() -> None:
     for status in LIFECYCLE:
         check_transition(status, status, AccountRole.ESTABLISHMENT)

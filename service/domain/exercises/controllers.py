@@ -286,9 +286,10 @@ class ExerciseController(Controller):
 
         Passer à READY demande un questionnaire complet et au moins un composant du SI (409
         `exercise_incomplete` sinon) ; sauter une étape répond 409 `invalid_transition` ; un
-        exercice clôturé ne se modifie plus (409 `exercise_closed`). Les passages faits par le
-        service au fil de l'exercice ne peuvent être forcés que par un administrateur national
-        (403 `transition_reserved`)."""
+        exercice clôturé ne se modifie plus (409 `exercise_closed`). Les organisateurs déclarent
+        l'exercice joué (GENERATED → PLAYED) ; les passages faits par le service (génération du
+        chronogramme, grille d'évaluation complète) ne peuvent être forcés que par un
+        administrateur national (403 `transition_reserved`)."""
         exercise = await exercises.update_exercise(caller, exercise_id, data, if_match=if_match)
         return tagged(exercise_read(exercise), exercise.revision)
 

@@ -41,7 +41,7 @@ from service.lib.time import paris_moment
 
 class Transition(NamedTuple):
     """A status change the service accepts; ``admin_only`` ones are normally made by a later
-    step of the kit (chronogram generation, the run, the evaluation) and may only be forced by a
+    step of the kit (chronogram generation, the evaluation) and may only be forced by a
     national administrator (to repair an exercise, or import one played elsewhere)."""
 
     admin_only: bool
@@ -52,11 +52,15 @@ TRANSITIONS: dict[tuple[ExerciseStatus, ExerciseStatus], Transition] = {
     # Preparation complete (see ``readiness_errors``); back to editing with partial saves.
     (S.DRAFT, S.READY): Transition(admin_only=False),
     (S.READY, S.DRAFT): Transition(admin_only=False),
-    # Made by the chronogram's generation; undone to change the inputs before playing.
+    # Made by the chronogram's generation (POST …/chronogram).
     (S.READY, S.GENERATED): Transition(admin_only=True),
-    (S.GENERATED, S.READY): Transition(admin_only=True),
-    # Made by the end of the run, then by the evaluation.
-    (S.GENERATED, S.PLAYED): Transition(admin_only=True),
+    # The organisers step back to change the inputs before playing: the chronogram is kept,
+    # manual edits included, and regenerated from the new inputs.
+    (S.GENERATED, S.READY): Transition(admin_only=False),
+    # A table-top exercise played on paper is declared played by its organisers (the live run
+    # will also make this step when it ends).
+    (S.GENERATED, S.PLAYED): Transition(admin_only=False),
+    # Made by the evaluation: the first complete save of the grid (PUT …/evaluation).
     (S.PLAYED, S.EVALUATED): Transition(admin_only=True),
     # The establishment closes its exercise: from then on it is read-only.
     (S.EVALUATED, S.CLOSED): Transition(admin_only=False),

@@ -112,9 +112,12 @@ StatusChange = Annotated[
     Meta(
         description=(
             "Nouvelle étape du cycle de vie : DRAFT ↔ READY (questionnaire complet et au moins un "
-            "composant du SI), EVALUATED → CLOSED (lecture seule ensuite). Les passages READY → "
-            "GENERATED → PLAYED → EVALUATED (et GENERATED → READY) sont faits par le service au fil "
-            "de l'exercice ; seul un administrateur national peut les forcer. Sauter une étape : 409."
+            "composant du SI), GENERATED → READY (pour modifier les données d'entrée ; le "
+            "chronogramme est conservé et sera régénéré), GENERATED → PLAYED (exercice joué, par "
+            "exemple sur table), EVALUATED → CLOSED (lecture seule ensuite). Les passages READY → "
+            "GENERATED (génération du chronogramme) et PLAYED → EVALUATED (grille d'évaluation "
+            "complète) sont faits par le service ; seul un administrateur national peut les "
+            "forcer. Sauter une étape : 409."
         )
     ),
 ]

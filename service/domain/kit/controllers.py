@@ -16,19 +16,25 @@ from service.domain.kit.schemas import (
     KitCompetencies,
     KitCompetencyFamily,
     KitCompetencyItem,
+    KitCompetencyItemRef,
     KitCondition,
     KitCounts,
     KitCriticalityLevel,
     KitFormat,
+    KitFormatRef,
     KitHostingMode,
+    KitInject,
+    KitInjectList,
     KitLevel,
     KitLinks,
     KitOption,
+    KitPlaceholder,
     KitQuestion,
     KitQuestionList,
     KitRating,
     KitScenario,
     KitScenarioList,
+    KitScenarioRef,
     KitSection,
     KitSiAttribute,
     KitSiCategory,
@@ -38,8 +44,10 @@ from service.domain.kit.schemas import (
 )
 from service.errors import problem_responses
 from service.kit.catalogue import get_catalogue
-from service.kit.codes import HostingMode, QuestionSection, SiAttributeType
+from service.kit.codes import HostingMode, Phase, QuestionSection, ScenarioType, SiAttributeType
 from service.kit.content import Question, SiAttribute, get_kit
+from service.kit.injects import PLACEHOLDERS, InjectTemplate, get_inject_library
+from service.kit.rules import describe, reads
 from service.security.guards import ORGANISATION_MEMBERS, allow
 
 
@@ -164,6 +172,57 @@ def kit_competencies() -> KitCompetencies:
     )
 
 
+def kit_inject(inject: InjectTemplate) -> KitInject:
+    catalogue, kit = get_catalogue(), get_kit()
+    items = {item.code: item.label for family in kit.families.values() for item in family.items}
+    return KitInject(
+        code=inject.code,
+        title=inject.title,
+        scenario_types=[
+            KitScenarioRef(code=code, label=catalogue.label(code)) for code in inject.scenario_types
+        ],
+        phase=inject.phase,
+        phase_label=catalogue.label(inject.phase),
+        offset_minutes=inject.offset_minutes,
+        sender=inject.sender,
+        sender_label=catalogue.label(inject.sender),
+        recipient=inject.recipient,
+        recipient_label=catalogue.label(inject.recipient),
+        channel=inject.channel,
+        channel_label=catalogue.label(inject.channel),
+        stimulus=inject.stimulus,
+        expected_reactions=list(inject.expected_reactions),
+        competency_items=[
+            KitCompetencyItemRef(code=code, label=items[code]) for code in inject.competency_items
+        ],
+        min_level=inject.min_level,
+        min_level_label=catalogue.label(inject.min_level),
+        formats=[KitFormatRef(code=code, label=catalogue.label(code)) for code in inject.formats],
+        priority=inject.priority,
+        rule=describe(inject.rule) if inject.rule else None,
+        rule_reads=sorted(reads(inject.rule)) if inject.rule else [],
+        perturbation=inject.perturbation,
+        requires=list(inject.requires),
+        anchor=inject.anchor,
+        anchor_label=catalogue.label(inject.anchor) if inject.anchor else None,
+    )
+
+
+@functools.cache
+def kit_injects(scenario_type: ScenarioType | None, phase: Phase | None) -> KitInjectList:
+    library = get_inject_library()
+    return KitInjectList(
+        version=library.version,
+        reference_minutes=library.reference_minutes,
+        items=[
+            kit_inject(inject)
+            for inject in library.injects.values()
+            if scenario_type in (None, *inject.scenario_types) and phase in (None, inject.phase)
+        ],
+        placeholders=[KitPlaceholder(name=name, description=text) for name, text in PLACEHOLDERS.items()],
+    )
+
+
 def kit_summary(links: KitLinks) -> KitSummary:
     catalogue, kit = get_catalogue(), get_kit()
     return KitSummary(
@@ -177,6 +236,7 @@ def kit_summary(links: KitLinks) -> KitSummary:
             scenarios=len(kit.scenarios),
             competency_families=len(kit.families),
             competency_items=len(kit.item_families),
+            injects=len(get_inject_library().injects),
         ),
         links=links,
         levels=[
@@ -222,6 +282,7 @@ class KitController(Controller):
                 si_categories=app.route_reverse("listKitSiCategories"),
                 scenarios=app.route_reverse("listKitScenarios"),
                 competencies=app.route_reverse("listKitCompetencies"),
+                injects=app.route_reverse("listKitInjects"),
             )
         )
 
@@ -282,3 +343,25 @@ class KitController(Controller):
         """Les familles de compétences et leurs items, tels que la grille d'évaluation les
         affiche, et l'échelle d'évaluation (N/A exclu de tout score)."""
         return kit_competencies()
+
+    @get(
+        "/injects",
+        operation_id="listKitInjects",
+        name="listKitInjects",
+        response_description="La bibliothèque de stimuli du chronogramme.",
+        summary="Lister les stimuli de la bibliothèque",
+        responses=problem_responses(),
+    )
+    async def list_injects(
+        self,
+        scenario_type: Annotated[
+            ScenarioType | None,
+            QueryParameter(description="Filtre : type de scénario dans lequel il est joué."),
+        ] = None,
+        phase: Annotated[Phase | None, QueryParameter(description="Filtre : phase de l'exercice.")] = None,
+    ) -> KitInjectList:
+        """Les stimuli dont les chronogrammes sont tirés, dans l'ordre de la bibliothèque : phase et
+        place sur la chronologie de référence, émetteur, destinataire et canal (avec leurs
+        libellés), texte, réactions attendues, compétences évaluées, et la règle qui dit, en
+        français, pour quels établissements ils sont retenus."""
+        return kit_injects(scenario_type, phase)

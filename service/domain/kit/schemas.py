@@ -12,15 +12,21 @@ from msgspec import Meta
 
 from service.kit.codes import (
     AnswerType,
+    Channel,
     ExerciseFormat,
     ExerciseLevel,
     HostingMode,
+    InjectAnchor,
+    InjectSender,
+    ParticipantRole,
+    Phase,
     QuestionSection,
     Rating,
     ScenarioType,
     SiAttributeType,
     SiCategory,
 )
+from service.kit.injects import CODE
 from service.lib.schema import ResponseStruct
 
 Label = Annotated[str, Meta(description="Libellé français.")]
@@ -34,6 +40,7 @@ MaxLength = Annotated[
     Meta(description="Longueur maximale d'une réponse en texte libre (null pour les autres types)."),
 ]
 Required = Annotated[bool, Meta(description="La réponse est nécessaire pour que la saisie soit complète.")]
+INJECT_CODE = f"^{CODE.pattern}$"
 
 
 # GET /kit
@@ -74,6 +81,7 @@ class KitCounts(ResponseStruct):
     scenarios: Annotated[int, Meta(ge=0, description="Types de scénario.")]
     competency_families: Annotated[int, Meta(ge=0, description="Familles de compétences.")]
     competency_items: Annotated[int, Meta(ge=0, description="Items de compétence évalués.")]
+    injects: Annotated[int, Meta(ge=0, description="Stimuli de la bibliothèque du chronogramme.")]
 
 
 class KitLinks(ResponseStruct):
@@ -83,6 +91,7 @@ class KitLinks(ResponseStruct):
     si_categories: Annotated[str, Meta(description="Catégories de composants du SI et leurs attributs.")]
     scenarios: Annotated[str, Meta(description="Types de scénario et leurs synopsis.")]
     competencies: Annotated[str, Meta(description="Référentiel de compétences et échelle d'évaluation.")]
+    injects: Annotated[str, Meta(description="Bibliothèque de stimuli du chronogramme.")]
 
 
 class KitSummary(ResponseStruct):
@@ -288,3 +297,101 @@ class KitCompetencies(ResponseStruct):
     items: Annotated[list[KitCompetencyFamily], Meta(description="Familles de compétences, dans l'ordre.")]
     rating_scale: Annotated[list[KitRating], Meta(description="Échelle d'évaluation, de N/A au meilleur.")]
     acquired_score: Annotated[int, Meta(ge=0, description="Score à partir duquel un item est acquis.")]
+
+
+# GET /kit/injects
+
+
+class KitScenarioRef(ResponseStruct):
+    """Type de scénario, avec son titre."""
+
+    code: Annotated[ScenarioType, Meta(description="Code du type de scénario.")]
+    label: Label
+
+
+class KitFormatRef(ResponseStruct):
+    """Format d'exercice, avec son libellé."""
+
+    code: Annotated[ExerciseFormat, Meta(description="Code du format.")]
+    label: Label
+
+
+class KitCompetencyItemRef(ResponseStruct):
+    """Item de compétence, avec son libellé."""
+
+    code: Annotated[ContentCode, Meta(description="Code de l'item de compétence.")]
+    label: Label
+
+
+class KitInject(ResponseStruct):
+    """Stimulus de la bibliothèque, tel que le chronogramme le reprend."""
+
+    code: Annotated[str, Meta(pattern=INJECT_CODE, description="Code stable du stimulus (ex. RAN-T0-01).")]
+    title: Annotated[str, Meta(description="Titre court, en français, pour les animateurs.")]
+    scenario_types: Annotated[list[KitScenarioRef], Meta(description="Scénarios dans lesquels il est joué.")]
+    phase: Annotated[Phase, Meta(description="Phase de l'exercice.")]
+    phase_label: Annotated[str, Meta(description="Libellé français de la phase.")]
+    offset_minutes: Annotated[
+        int,
+        Meta(
+            description=(
+                "Place sur la chronologie de référence, en minutes depuis T0 (négative avant T0) ; "
+                "la génération l'adapte à la durée de l'exercice."
+            )
+        ),
+    ]
+    sender: Annotated[InjectSender, Meta(description="Émetteur : le rôle que joue l'animateur.")]
+    sender_label: Annotated[str, Meta(description="Libellé français de l'émetteur.")]
+    recipient: Annotated[ParticipantRole, Meta(description="Destinataire : la fonction du joueur visé.")]
+    recipient_label: Annotated[str, Meta(description="Libellé français du destinataire.")]
+    channel: Annotated[Channel, Meta(description="Canal de transmission.")]
+    channel_label: Annotated[str, Meta(description="Libellé français du canal.")]
+    stimulus: Annotated[
+        str,
+        Meta(description="Texte du stimulus ; les éléments entre accolades sont remplis à la génération."),
+    ]
+    expected_reactions: Annotated[list[str], Meta(description="Réactions attendues des joueurs.")]
+    competency_items: Annotated[list[KitCompetencyItemRef], Meta(description="Items de compétence évalués.")]
+    min_level: Annotated[ExerciseLevel, Meta(description="Niveau minimal de l'exercice.")]
+    min_level_label: Annotated[str, Meta(description="Libellé français du niveau minimal.")]
+    formats: Annotated[list[KitFormatRef], Meta(description="Formats d'exercice dans lesquels il est joué.")]
+    priority: Annotated[
+        int,
+        Meta(ge=1, le=5, description="Priorité : 1 est écarté en premier quand le rythme est trop dense."),
+    ]
+    rule: Annotated[
+        str | None,
+        Meta(description="Quand il est retenu, en français (null : pour tout établissement)."),
+    ]
+    rule_reads: Annotated[
+        list[str],
+        Meta(description="Données que la règle consulte (ex. answer:Q_PLAN_BLEU, si:MSSANTE), triées."),
+    ]
+    perturbation: Annotated[bool, Meta(description="Stimulus perturbateur, joué si l'exercice en prévoit.")]
+    requires: Annotated[
+        list[str], Meta(description="Stimuli qui doivent aussi être retenus pour qu'il le soit.")
+    ]
+    anchor: Annotated[
+        InjectAnchor | None, Meta(description="Jalon obligatoire qu'il porte (null : stimulus facultatif).")
+    ]
+    anchor_label: Annotated[str | None, Meta(description="Libellé français du jalon (null si aucun).")]
+
+
+class KitPlaceholder(ResponseStruct):
+    """Élément qu'un stimulus peut citer entre accolades."""
+
+    name: Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]*$", description="Nom, tel qu'écrit entre accolades.")]
+    description: Annotated[str, Meta(description="Ce qui le remplace à la génération, en français.")]
+
+
+class KitInjectList(ResponseStruct):
+    """Bibliothèque de stimuli du chronogramme."""
+
+    version: Annotated[str, Meta(description="Version de la bibliothèque.")]
+    reference_minutes: Annotated[
+        int, Meta(ge=1, description="Durée de la chronologie de référence, de T0 à la fin d'exercice.")
+    ]
+    items: Annotated[list[KitInject], Meta(description="Les stimuli, dans l'ordre de la bibliothèque.")]
+    placeholders: Annotated[
+        list[KitPlaceholder], Meta(description="Éléments que les stimuli peuvent citer entre accolades.")
+    ]

@@ -1,0 +1,1 @@
+"""The chronogram: its pure generation engine, its persistence and its API."""

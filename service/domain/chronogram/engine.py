@@ -1,0 +1,652 @@
+"""Chronogram generation: a pure function from an establishment and an exercise to its stimuli.
+
+No I/O, no clock, no ORM object: :func:`generate` reads only its arguments (and the cached
+label catalogue), so the same inputs give the same bytes. The steps, in order:
+
+1. **Select** the library's injects of the exercise's scenario whose level, format, perturbation
+   flag and inclusion rule fit; then drop, until nothing changes, those whose ``requires`` are
+   not all selected.
+2. **Anchor**: each mandatory milestone (briefing, T0, qualification, ARS and CERT Santé alerts,
+   FINEX, hot RETEX — and the DPO/CNIL one when a component of a category the scenario hits
+   holds personal or health data) is always present: the first of its variants in library
+   order whose rule matches, else the first without a rule, else the first.
+3. **Time**: the reference timeline (T0 … FINEX = ``reference_minutes``) is scaled to the play
+   time; the DEBEX stays before T0, within the briefing; what follows FINEX stays within the
+   debriefing.
+4. **Density**: the level allows one optional stimulus per N minutes of play; beyond that the
+   lowest priorities go first (ties: the larger code), an inject never kept without what it
+   requires.
+5. **Route**: a stimulus whose recipient plays no part goes to the first present role of the
+   library's fallbacks (never to the role its sender stands for), and says so.
+6. **Space**: two stimuli to the same recipient are at least ``min_gap_minutes`` apart; anchors
+   are placed first, optional stimuli take the next free minute, and an optional stimulus
+   pushed past FINEX is left out.
+7. **Render**: placeholders are filled from the establishment, the SI description and the
+   crisis directory, the article before each agreeing with its value (an unknown value stays
+   visible and is reported); clock times come from the exercise's Paris date and start time;
+   entries are numbered in play order.
+
+What was left out, and why, is reported too: the engine explains its choices both ways.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, time, timedelta
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from service.kit.catalogue import get_catalogue
+from service.kit.codes import (
+    Channel,
+    ContactRole,
+    EssmsCategory,
+    ExerciseFormat,
+    ExerciseLevel,
+    InjectAnchor,
+    InjectSender,
+    ParticipantRole,
+    Phase,
+    ScenarioType,
+    ServiceMode,
+)
+from service.kit.content import Kit
+from service.kit.injects import InjectLibrary, InjectTemplate
+from service.kit.rules import ComponentFacts, RuleContext, evaluate, explain
+from service.lib.time import PARIS, paris_moment
+
+# Bumped whenever a change to this module can change a chronogram generated from the same inputs
+# and the same library: stored with every chronogram, next to the library's version.
+GENERATOR_VERSION = "1.0.0"
+
+# The questionnaire answers some placeholders read.
+USERS_QUESTION = "Q_NB_USAGERS"
+SITES_QUESTION = "Q_SITES_MULTIPLES"
+
+# Steps of the session rather than stimuli: neither spaced nor counted in the density.
+SESSION_PHASES = frozenset({Phase.DEBEX, Phase.FINEX, Phase.RETEX_CHAUD})
+# Milestones every chronogram has, in this order; DPO_CNIL only when personal data is hit.
+MANDATORY_ANCHORS = (
+    InjectAnchor.BRIEFING,
+    InjectAnchor.T0,
+    InjectAnchor.QUALIFICATION,
+    InjectAnchor.ALERTE_ARS,
+    InjectAnchor.ALERTE_CERT_SANTE,
+    InjectAnchor.DPO_CNIL,
+    InjectAnchor.FINEX,
+    InjectAnchor.RETEX_CHAUD,
+)
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# The kit's French typography: a no-break space before « : ; » and inside guillemets.
+COLON, SEMICOLON = "\u00a0:", "\u00a0;"
+ALWAYS = f"Toujours joué{COLON}"
+LEVEL_RANK = {level: rank for rank, level in enumerate(ExerciseLevel)}
+PHASE_RANK = {phase: rank for rank, phase in enumerate(Phase)}
+
+AnswerValue = bool | int | str | list[str]
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+class OrganisationProfile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What the generation reads of the establishment."""
+
+    name: str
+    # « Nom court, utilisé dans les stimuli »: the name the staff say.
+    short_name: str | None = None
+    category: EssmsCategory
+    service_mode: ServiceMode
+    capacity_places: int | None = None
+    sites_count: int = 1
+
+
+class ExerciseParameters(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """« Paramètres exercice »: timing (Paris wall clock), level, format, scenario, players."""
+
+    exercise_date: date | None
+    start_time: time | None
+    duration_minutes: Annotated[int, Meta(ge=1)]
+    briefing_minutes: Annotated[int, Meta(ge=0)]
+    level: ExerciseLevel
+    format: ExerciseFormat
+    scenario_type: ScenarioType
+    # Roles with at least one player; none declared means every role plays.
+    participant_roles: tuple[ParticipantRole, ...] = ()
+    include_perturbations: bool = False
+
+
+class ContactFacts(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An entry of the crisis directory, in directory order."""
+
+    role: ContactRole
+    name: str
+
+
+class GenerationInputs(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Everything a chronogram depends on besides the library and the kit."""
+
+    organisation: OrganisationProfile
+    parameters: ExerciseParameters
+    answers: dict[str, AnswerValue]
+    components: tuple[ComponentFacts, ...]
+    contacts: tuple[ContactFacts, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------
+# Output
+
+
+class GeneratedEntry(msgspec.Struct, frozen=True, kw_only=True):
+    """One line of the chronogram."""
+
+    seq: int
+    # Minutes from T0 (negative during the DEBEX).
+    offset_minutes: int
+    # Europe/Paris « HH:MM », None while the exercise's date or start time is not fixed.
+    clock_time: str | None
+    phase: Phase
+    sender: InjectSender
+    recipient: ParticipantRole
+    channel: Channel
+    title: str
+    stimulus: str
+    expected_reactions: tuple[str, ...]
+    competency_items: tuple[str, ...]
+    inject_code: str
+    # Why the line is there, in French.
+    reason: str
+    routing_note: str | None
+    unresolved_placeholders: tuple[str, ...]
+
+
+class LeftOut(msgspec.Struct, frozen=True, kw_only=True):
+    """An inject that fitted the exercise but was not kept, and why (in French)."""
+
+    inject_code: str
+    reason: str
+
+
+class Timing(msgspec.Struct, frozen=True, kw_only=True):
+    """How the session's minutes divide: briefing (before T0), play (T0 → FINEX), debriefing."""
+
+    briefing_minutes: int
+    play_minutes: int
+    debriefing_minutes: int
+
+    @property
+    def first_offset(self) -> int:
+        return -self.briefing_minutes
+
+    @property
+    def last_offset(self) -> int:
+        return self.play_minutes + self.debriefing_minutes
+
+
+class GeneratedChronogram(msgspec.Struct, frozen=True, kw_only=True):
+    library_version: str
+    generator_version: str
+    # SHA-256 of the canonical JSON of the inputs (sorted keys, no spaces).
+    inputs_sha256: str
+    timing: Timing
+    entries: tuple[GeneratedEntry, ...]
+    left_out: tuple[LeftOut, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers, also used by the service (window checks, clock times of edited entries)
+
+
+def inputs_digest(inputs: GenerationInputs) -> str:
+    return hashlib.sha256(msgspec.json.encode(inputs, order="sorted")).hexdigest()
+
+
+def timing(parameters: ExerciseParameters, kit: Kit) -> Timing:
+    """The play time is what the session leaves after the briefing, less a debriefing that keeps
+    the format's share of play and debriefing (the format's own durations give back its play)."""
+    after_briefing = max(parameters.duration_minutes - parameters.briefing_minutes, 1)
+    fmt = kit.formats[parameters.format]
+    debriefing = after_briefing * fmt.debriefing_minutes // (fmt.play_minutes + fmt.debriefing_minutes)
+    return Timing(
+        briefing_minutes=parameters.briefing_minutes,
+        play_minutes=after_briefing - debriefing,
+        debriefing_minutes=debriefing,
+    )
+
+
+def clock_at(parameters: ExerciseParameters, offset_minutes: int) -> time | None:
+    """Paris wall-clock time of an offset from T0, through the real instant (a session across
+    the change of time reads right); None while the date or the start time is not fixed."""
+    if parameters.exercise_date is None or parameters.start_time is None:
+        return None
+    start = paris_moment(parameters.exercise_date, parameters.start_time)
+    if start is None:
+        return None
+    moment = start + timedelta(minutes=parameters.briefing_minutes + offset_minutes)
+    return moment.astimezone(PARIS).time().replace(second=0, microsecond=0)
+
+
+def format_clock(clock: time | None) -> str | None:
+    return None if clock is None else f"{clock.hour:02d}:{clock.minute:02d}"
+
+
+def scale_offset(offset: int, reference_minutes: int, window: Timing) -> int:
+    """A reference offset on the exercise's timeline: T0 … FINEX linearly (halves round up),
+    the DEBEX within the briefing, what follows FINEX within the debriefing."""
+    if offset < 0:
+        return max(offset, window.first_offset)
+    if offset > reference_minutes:
+        return window.play_minutes + min(offset - reference_minutes, window.debriefing_minutes)
+    return (2 * offset * window.play_minutes + reference_minutes) // (2 * reference_minutes)
+
+
+def fill_placeholders(text: str, values: Mapping[str, str]) -> tuple[str, list[str]]:
+    """``text`` with the known placeholders filled, the French article or preposition before
+    each agreeing with its value (« de Atalante » → « d'Atalante », « de Les Tilleuls » → « des
+    Tilleuls »); unknown placeholders stay visible, and are listed."""
+    unresolved: list[str] = []
+    pieces: list[str] = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        before = text[position : match.start()]
+        name = match[1]
+        if name in values:
+            before, value = _agree(before, values[name])
+        else:
+            unresolved.append(name)
+            value = match[0]
+        pieces += [before, value]
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces), unresolved
+
+
+# « de » + « Les Tilleuls » → « des Tilleuls »; « à » + « Le Clos » → « au Clos ».
+_ARTICLE_CONTRACTIONS = {
+    ("de", "Les"): "des",
+    ("de", "Le"): "du",
+    ("à", "Les"): "aux",
+    ("à", "Le"): "au",
+}
+# Words that elide before a vowel: « de Ogirys » → « d'Ogirys », « que IME » → « qu'IME ».
+_ELIDING = {"de": "d'", "que": "qu'", "le": "l'", "la": "l'"}
+_LAST_WORD = re.compile(r"(?:^|(?<=[\s(«]))(\w+) $")
+_VOWELS = frozenset("aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ")
+
+
+def _agree(before: str, value: str) -> tuple[str, str]:
+    """The text before a filled placeholder and its value, once its last word agrees."""
+    match = _LAST_WORD.search(before)
+    if match is None or not value:
+        return before, value
+    word, head = match[1], before[: match.start()]
+    lower = word.lower()
+    first, _, rest = value.partition(" ")
+    contracted = _ARTICLE_CONTRACTIONS.get((lower, first))
+    if contracted is not None and rest:
+        return head + _same_case(contracted, word) + " ", rest
+    if lower in _ELIDING and value[0] in _VOWELS:
+        return head + _same_case(_ELIDING[lower], word), value
+    return before, value
+
+
+def _same_case(replacement: str, word: str) -> str:
+    return replacement[0].upper() + replacement[1:] if word[0].isupper() else replacement
+
+
+def placeholder_values(inputs: GenerationInputs, library: InjectLibrary) -> dict[str, str]:
+    organisation, answers = inputs.organisation, inputs.answers
+    values = {
+        "etablissement": organisation.short_name or organisation.name,
+        "categorie": get_catalogue().label(organisation.category),
+    }
+    word = library.user_words_by_category.get(organisation.category) or library.user_words.get(
+        organisation.service_mode
+    )
+    if word is not None:
+        values["usagers"] = word
+    users = answers.get(USERS_QUESTION)
+    if _is_integer(users):
+        values["nb_usagers"] = str(users)
+    elif organisation.capacity_places is not None:
+        values["nb_usagers"] = str(organisation.capacity_places)
+    sites = answers.get(SITES_QUESTION)
+    values["nb_sites"] = str(sites if _is_integer(sites) else organisation.sites_count)
+    seen: set[str] = set()
+    for component in inputs.components:
+        key = component.category.lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        if component.name:
+            values[key] = component.name
+        if component.editor:
+            values[f"editeur_{key}"] = component.editor
+    for contact in inputs.contacts:
+        values.setdefault(f"contact_{contact.role.lower()}", contact.name)
+    return values
+
+
+def _quoted(text: str) -> str:
+    return f"«\u00a0{text}\u00a0»"
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------------------------------------
+# Generation
+
+
+class _Pick(msgspec.Struct, frozen=True):
+    """An inject chosen for the chronogram, and why."""
+
+    template: InjectTemplate
+    reason: str
+
+    @property
+    def code(self) -> str:
+        return self.template.code
+
+    @property
+    def is_stimulus(self) -> bool:
+        return self.template.phase not in SESSION_PHASES
+
+
+class _Placed(msgspec.Struct, frozen=True):
+    """A chosen inject with its minute and its actual recipient."""
+
+    pick: _Pick
+    offset: int
+    recipient: ParticipantRole
+    routing_note: str | None = None
+
+    def order(self) -> tuple[int, int, int, str]:
+        template = self.pick.template
+        return (self.offset, PHASE_RANK[template.phase], -template.priority, template.code)
+
+
+def rule_context(inputs: GenerationInputs) -> RuleContext:
+    parameters = inputs.parameters
+    return RuleContext(
+        category=inputs.organisation.category,
+        service_mode=inputs.organisation.service_mode,
+        level=parameters.level,
+        format=parameters.format,
+        scenario_type=parameters.scenario_type,
+        include_perturbations=parameters.include_perturbations,
+        answers=inputs.answers,
+        components=inputs.components,
+    )
+
+
+def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> GeneratedChronogram:
+    """The chronogram of ``inputs`` (see the module's docstring for the steps)."""
+    parameters = inputs.parameters
+    context = rule_context(inputs)
+    window = timing(parameters, kit)
+    scenario = [t for t in library.injects.values() if parameters.scenario_type in t.scenario_types]
+    left_out: list[LeftOut] = []
+
+    optional = _select(scenario, context)
+    anchors = _anchors(scenario, inputs, kit, context)
+    anchor_codes = {pick.code for pick in anchors}
+    optional = _with_requirements(optional, anchor_codes, left_out)
+    cap = library.density_caps.get(parameters.level)
+    if cap:
+        optional = _within_density(optional, anchor_codes, window.play_minutes // cap, left_out)
+
+    present = set(parameters.participant_roles) or set(ParticipantRole)
+    placed = [
+        _route(
+            pick,
+            scale_offset(pick.template.offset_minutes, library.reference_minutes, window),
+            present,
+            library,
+        )
+        for pick in [*anchors, *optional]
+    ]
+    placed = _spaced(placed, anchor_codes, library.min_gap_minutes, window, left_out)
+
+    values = placeholder_values(inputs, library)
+    entries = tuple(
+        _render(seq, item, values, parameters)
+        for seq, item in enumerate(sorted(placed, key=_Placed.order), start=1)
+    )
+    return GeneratedChronogram(
+        library_version=library.version,
+        generator_version=GENERATOR_VERSION,
+        inputs_sha256=inputs_digest(inputs),
+        timing=window,
+        entries=entries,
+        left_out=tuple(sorted(left_out, key=lambda item: item.inject_code)),
+    )
+
+
+def _select(scenario: Sequence[InjectTemplate], context: RuleContext) -> list[_Pick]:
+    """The optional (non-anchor) injects whose level, format, flag and rule fit."""
+    picks: list[_Pick] = []
+    for template in scenario:
+        if template.anchor is not None or not _fits(template, context):
+            continue
+        if template.rule is not None and not evaluate(template.rule, context):
+            continue
+        picks.append(_Pick(template, _reason(template, context)))
+    return picks
+
+
+def _fits(template: InjectTemplate, context: RuleContext) -> bool:
+    return (
+        LEVEL_RANK[context.level] >= LEVEL_RANK[template.min_level]
+        and context.format in template.formats
+        and (context.include_perturbations or not template.perturbation)
+    )
+
+
+def _reason(template: InjectTemplate, context: RuleContext) -> str:
+    why = explain(template.rule, context) if template.rule is not None else None
+    if template.perturbation:
+        perturbation = "Stimulus perturbateur, demandé dans les paramètres de l'exercice"
+        return perturbation if why is None else f"{perturbation}{SEMICOLON} {why}"
+    if why is None:
+        return f"{ALWAYS} scénario {_quoted(get_catalogue().label(context.scenario_type))}"
+    return why[:1].upper() + why[1:]
+
+
+def _anchors(
+    scenario: Sequence[InjectTemplate], inputs: GenerationInputs, kit: Kit, context: RuleContext
+) -> list[_Pick]:
+    """One inject per mandatory milestone, whatever the level, format or density."""
+    catalogue = get_catalogue()
+    picks: list[_Pick] = []
+    for anchor in MANDATORY_ANCHORS:
+        variants = [t for t in scenario if t.anchor is anchor]
+        if not variants:
+            continue
+        reason = f"{ALWAYS} {catalogue.label(anchor)}"
+        if anchor is InjectAnchor.DPO_CNIL:
+            hit = _personal_data_hit(inputs, kit)
+            if hit is None:
+                continue
+            reason = f"{reason}{SEMICOLON} {hit}"
+        matching = [t for t in variants if t.rule is not None and evaluate(t.rule, context)]
+        ruleless = [t for t in variants if t.rule is None]
+        template = (matching or ruleless or variants)[0]
+        if template in matching and template.rule is not None:
+            reason = f"{reason}{SEMICOLON} {explain(template.rule, context)}"
+        picks.append(_Pick(template, reason))
+    return picks
+
+
+def _personal_data_hit(inputs: GenerationInputs, kit: Kit) -> str | None:
+    """Why the DPO/CNIL milestone is played, in French: the first component of a category the
+    scenario hits that holds health data (else personal data); None when there is none."""
+    hit = kit.scenarios[inputs.parameters.scenario_type].impacted_categories
+    exposed = [component for component in inputs.components if component.category in hit]
+    for flag, kind in (("health_data", "données de santé"), ("personal_data", "données personnelles")):
+        component = next((item for item in exposed if getattr(item, flag)), None)
+        if component is not None:
+            category = get_catalogue().label(component.category)
+            return (
+                f"{component.name or component.code} ({category}), touché par le scénario, traite des {kind}"
+            )
+    return None
+
+
+def _with_requirements(picks: list[_Pick], anchor_codes: set[str], left_out: list[LeftOut]) -> list[_Pick]:
+    """Drop, until nothing changes, the injects whose requirements are not all kept."""
+    kept = list(picks)
+    while True:
+        codes = anchor_codes | {pick.code for pick in kept}
+        missing = {
+            pick.code: next(code for code in pick.template.requires if code not in codes)
+            for pick in kept
+            if not set(pick.template.requires) <= codes
+        }
+        if not missing:
+            return kept
+        for code, requirement in missing.items():
+            left_out.append(LeftOut(inject_code=code, reason=f"Dépend de {requirement}, non retenu."))
+        kept = [pick for pick in kept if pick.code not in missing]
+
+
+def _within_density(
+    picks: list[_Pick], anchor_codes: set[str], allowed: int, left_out: list[LeftOut]
+) -> list[_Pick]:
+    """At most ``allowed`` optional stimuli: by priority (then code), each with what it requires."""
+    stimuli = [pick for pick in picks if pick.is_stimulus]
+    if len(stimuli) <= allowed:
+        return picks
+    by_code = {pick.code: pick for pick in picks}
+    kept: set[str] = {pick.code for pick in picks if not pick.is_stimulus}
+    count = 0
+    for pick in sorted(stimuli, key=lambda p: (-p.template.priority, p.code)):
+        if pick.code in kept:
+            continue
+        closure = _requirements(pick.code, by_code, anchor_codes) - kept
+        added = sum(1 for code in closure if by_code[code].is_stimulus)
+        if count + added <= allowed:
+            kept |= closure
+            count += added
+    for pick in stimuli:
+        if pick.code not in kept:
+            left_out.append(
+                LeftOut(
+                    inject_code=pick.code, reason="Densité maximale du niveau atteinte (priorité plus basse)."
+                )
+            )
+    return [pick for pick in picks if pick.code in kept]
+
+
+def _requirements(code: str, by_code: Mapping[str, _Pick], anchor_codes: set[str]) -> set[str]:
+    """``code`` and the optional injects it requires, transitively."""
+    closure: set[str] = set()
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        if current in closure or current in anchor_codes:
+            continue
+        closure.add(current)
+        stack.extend(by_code[current].template.requires)
+    return closure
+
+
+def _route(pick: _Pick, offset: int, present: set[ParticipantRole], library: InjectLibrary) -> _Placed:
+    intended = pick.template.recipient
+    if intended in present:
+        return _Placed(pick, offset, intended)
+    # Never the role the facilitators play as the sender (a provider writing to itself).
+    candidates = [*library.fallback_recipients.get(intended, ()), *ParticipantRole]
+    recipient = next(
+        (role for role in candidates if role in present and role.value != pick.template.sender.value),
+        next(role for role in candidates if role in present),
+    )
+    catalogue = get_catalogue()
+    note = (
+        f"Destinataire prévu{COLON} {catalogue.label(intended)}, absent de l'exercice{SEMICOLON} "
+        f"stimulus adressé à{COLON} {catalogue.label(recipient)}."
+    )
+    return _Placed(pick, offset, recipient, note)
+
+
+def _spaced(
+    items: list[_Placed], anchor_codes: set[str], gap: int, window: Timing, left_out: list[LeftOut]
+) -> list[_Placed]:
+    """Stimuli to one recipient ``gap`` minutes apart at least: anchors take their minute first,
+    then each optional stimulus the first free minute from its own; one pushed to FINEX or
+    beyond is left out, with whatever requires it."""
+    busy: dict[ParticipantRole, list[int]] = {}
+    placed: list[_Placed] = []
+    dropped: set[str] = set()
+    last_minute = max(window.play_minutes - 1, 0)
+    anchors = sorted((item for item in items if item.pick.code in anchor_codes), key=_Placed.order)
+    optional = sorted((item for item in items if item.pick.code not in anchor_codes), key=_Placed.order)
+    for item in [*anchors, *optional]:
+        if not item.pick.is_stimulus:
+            placed.append(item)
+            continue
+        taken = busy.setdefault(item.recipient, [])
+        minute = _free_minute(item.offset, taken, gap)
+        if minute > last_minute:
+            if item.pick.code not in anchor_codes:
+                dropped.add(item.pick.code)
+                left_out.append(LeftOut(inject_code=item.pick.code, reason="Plus de place avant la FINEX."))
+                continue
+            # A play too short to space the milestones: they stay, as close as they must.
+            minute = last_minute
+        taken.append(minute)
+        placed.append(msgspec.structs.replace(item, offset=minute))
+    while dependent := {
+        item.pick.code for item in placed if any(code in dropped for code in item.pick.template.requires)
+    }:
+        for code in sorted(dependent):
+            left_out.append(
+                LeftOut(inject_code=code, reason="Dépend d'un stimulus sans place avant la FINEX.")
+            )
+        dropped |= dependent
+        placed = [item for item in placed if item.pick.code not in dependent]
+    return placed
+
+
+def _free_minute(start: int, taken: Iterable[int], gap: int) -> int:
+    minute = start
+    while clashes := [other for other in taken if abs(other - minute) < gap]:
+        minute = max(clashes) + gap
+    return minute
+
+
+def _render(
+    seq: int, item: _Placed, values: Mapping[str, str], parameters: ExerciseParameters
+) -> GeneratedEntry:
+    template = item.pick.template
+    title, missing = fill_placeholders(template.title, values)
+    stimulus, unresolved = fill_placeholders(template.stimulus, values)
+    missing += unresolved
+    reactions: list[str] = []
+    for text in template.expected_reactions:
+        filled, unresolved = fill_placeholders(text, values)
+        reactions.append(filled)
+        missing += unresolved
+    return GeneratedEntry(
+        seq=seq,
+        offset_minutes=item.offset,
+        clock_time=format_clock(clock_at(parameters, item.offset)),
+        phase=template.phase,
+        sender=template.sender,
+        recipient=item.recipient,
+        channel=template.channel,
+        title=title,
+        stimulus=stimulus,
+        expected_reactions=tuple(reactions),
+        competency_items=template.competency_items,
+        inject_code=template.code,
+        reason=item.pick.reason,
+        routing_note=item.routing_note,
+        unresolved_placeholders=tuple(dict.fromkeys(missing)),
+    )

@@ -1,0 +1,1 @@
+"""Competency evaluation: the grid, observers' observations, results, comparison and charts."""

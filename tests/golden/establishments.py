@@ -1,0 +1,567 @@
+"""Three contrasting establishments whose chronograms are committed and compared byte for byte.
+
+- an EHPAD of 80 places whose DUI is a SaaS and which uses MSSanté (phishing, intermediate);
+- a multi-site IME with an on-premise DUI and an outsourced IT provider (ransomware, confirmed,
+  simulation);
+- a SSIAD whose nurses plan their rounds on a mobile app (provider outage, the 45-minute format).
+
+Each chronogram is stored as JSON (``tests/golden/chronogramme-<name>.json``, what the engine
+returns) and as a French Markdown table for a domain expert (``docs/examples/chronogramme-<name>.md``).
+After a deliberate change of the library or the engine, regenerate both, then read the diff:
+
+    .venv/bin/python -m tests.golden.establishments
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import msgspec
+
+from service.domain.chronogram.engine import (
+    ContactFacts,
+    ExerciseParameters,
+    GeneratedChronogram,
+    GenerationInputs,
+    OrganisationProfile,
+    generate,
+)
+from service.kit.catalogue import get_catalogue
+from service.kit.codes import (
+    ContactRole,
+    EssmsCategory,
+    ExerciseFormat,
+    ExerciseLevel,
+    HostingMode,
+    ParticipantRole,
+    ScenarioType,
+    ServiceMode,
+    SiCategory,
+)
+from service.kit.content import get_kit
+from service.kit.injects import get_inject_library
+from service.kit.rules import ComponentFacts
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN_DIR = ROOT / "tests" / "golden"
+DOCS_DIR = ROOT / "docs" / "examples"
+
+R = ParticipantRole
+C = SiCategory
+
+
+def component(
+    code: str, category: SiCategory, name: str, editor: str | None, **facts: object
+) -> ComponentFacts:
+    return msgspec.convert(
+        {"code": code, "category": category, "name": name, "editor": editor, **facts}, ComponentFacts
+    )
+
+
+def contact(role: ContactRole, name: str) -> ContactFacts:
+    return ContactFacts(role=role, name=name)
+
+
+# What every establishment answers alike; each case states its own differences.
+COMMON_ANSWERS: dict[str, bool | int | str | list[str]] = {
+    "Q_CELLULE_CRISE": True,
+    "Q_ASTREINTE": True,
+    "Q_LISTES_PAPIER": True,
+    "Q_SIGNALEMENT_CONNU": False,
+    "Q_DPO": True,
+    "Q_REFERENT_SI": True,
+    "Q_SAUVEGARDES_TESTEES": False,
+    "Q_EXERCICE_PRECEDENT": False,
+}
+
+EHPAD = GenerationInputs(
+    organisation=OrganisationProfile(
+        name="EHPAD Les Tilleuls",
+        short_name="Les Tilleuls",
+        category=EssmsCategory.EHPAD,
+        service_mode=ServiceMode.HEBERGEMENT,
+        capacity_places=80,
+        sites_count=1,
+    ),
+    parameters=ExerciseParameters(
+        exercise_date=date(2026, 3, 12),
+        start_time=time(9, 30),
+        duration_minutes=180,
+        briefing_minutes=15,
+        level=ExerciseLevel.INTERMEDIAIRE,
+        format=ExerciseFormat.TABLE_TOP,
+        scenario_type=ScenarioType.PHISHING_ACCOUNT_COMPROMISE,
+        participant_roles=(
+            R.DIRECTION,
+            R.MEDECIN_COORDONNATEUR,
+            R.ENCADREMENT,
+            R.SOIGNANT_EDUCATIF,
+            R.ADMINISTRATIF_ACCUEIL,
+            R.REFERENT_SI,
+        ),
+        include_perturbations=True,
+    ),
+    answers=COMMON_ANSWERS
+    | {
+        "Q_NB_USAGERS": 80,
+        "Q_NB_PROFESSIONNELS": 62,
+        "Q_SITES_MULTIPLES": 1,
+        "Q_PRESENCE_NUIT": True,
+        "Q_PHARMACIE": "OFFICINE",
+        "Q_RESTAURATION": "CUISINE_SUR_PLACE",
+        "Q_PLAN_BLEU": True,
+        "Q_PLAN_BLEU_CYBER": False,
+        "Q_PCA": "EN_COURS",
+        "Q_ANNUAIRE_CRISE": False,
+        "Q_ACTIVITES_CRITIQUES": ["SOINS", "CIRCUIT_MEDICAMENT", "REPAS"],
+        "Q_PROC_DEGRADEES": ["SOINS", "REPAS"],
+        "Q_FORMATION_MODE_DEGRADE": False,
+        "Q_PAIE_PERIODE": True,
+        "Q_ES_PARTENAIRE": True,
+        "Q_ACTEURS_ALERTE": ["ARS"],
+        "Q_PRESTATAIRE_INFO": True,
+        "Q_PRESTATAIRE_HORAIRES": "HEURES_OUVREES",
+        "Q_SAUVEGARDES_HORS_LIGNE": False,
+        "Q_MFA_MESSAGERIE": False,
+    },
+    components=(
+        component(
+            "DUI",
+            C.DUI,
+            "Atalante Soins",
+            "Atalante Santé",
+            hosting=HostingMode.SAAS,
+            criticality=4,
+            users_count=55,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+            rto_hours=4,
+            depends_on=("INTERNET",),
+        ),
+        component(
+            "MSSANTE",
+            C.MSSANTE,
+            "MSSanté de l'établissement",
+            "SESAN",
+            hosting=HostingMode.HEBERGEUR_HDS,
+            criticality=3,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+        component(
+            "MESSAGERIE",
+            C.MESSAGERIE,
+            "Messagerie Outlook",
+            "Microsoft",
+            hosting=HostingMode.SAAS,
+            criticality=3,
+            users_count=40,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "CIRCUIT_MEDICAMENT",
+            C.CIRCUIT_MEDICAMENT,
+            "Pilulier connecté",
+            None,
+            hosting=HostingMode.SAAS,
+            criticality=4,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=True,
+        ),
+        component(
+            "PAIE",
+            C.PAIE_RH,
+            "Paie Horizon",
+            "Horizon RH",
+            hosting=HostingMode.SAAS,
+            criticality=2,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "INTERNET",
+            C.INTERNET,
+            "Fibre professionnelle",
+            "Orange",
+            hosting=HostingMode.UNKNOWN,
+            criticality=4,
+            personal_data=False,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+    ),
+    contacts=(
+        contact(ContactRole.DIRECTION, "Claire Martin"),
+        contact(ContactRole.CADRE_SANTE, "Sophie Lambert"),
+        contact(ContactRole.MEDECIN_COORDONNATEUR, "Dr Paul Girard"),
+        contact(ContactRole.PRESTATAIRE_INFORMATIQUE, "Infogérance Val-de-Seine"),
+        contact(ContactRole.ARS, "Isabelle Moreau"),
+        contact(ContactRole.CERT_SANTE, "CERT Santé (ANS)"),
+        contact(ContactRole.DPO, "Julien Roux"),
+    ),
+)
+
+IME = GenerationInputs(
+    organisation=OrganisationProfile(
+        name="Institut médico-éducatif Les Genêts",
+        short_name="IME Les Genêts",
+        category=EssmsCategory.IME,
+        service_mode=ServiceMode.HEBERGEMENT,
+        capacity_places=64,
+        sites_count=3,
+    ),
+    parameters=ExerciseParameters(
+        exercise_date=date(2026, 10, 6),
+        start_time=time(14, 0),
+        duration_minutes=180,
+        briefing_minutes=15,
+        level=ExerciseLevel.CONFIRME,
+        format=ExerciseFormat.SIMULATION,
+        scenario_type=ScenarioType.RANSOMWARE,
+        participant_roles=(
+            R.DIRECTION,
+            R.DIRECTION_SIEGE,
+            R.ENCADREMENT,
+            R.SOIGNANT_EDUCATIF,
+            R.ADMINISTRATIF_ACCUEIL,
+            R.RH_PAIE,
+            R.PRESTATAIRE_INFORMATIQUE,
+            R.COMMUNICATION,
+        ),
+        include_perturbations=True,
+    ),
+    answers=COMMON_ANSWERS
+    | {
+        "Q_NB_USAGERS": 64,
+        "Q_NB_PROFESSIONNELS": 85,
+        "Q_SITES_MULTIPLES": 3,
+        "Q_PRESENCE_NUIT": True,
+        "Q_PHARMACIE": "OFFICINE",
+        "Q_RESTAURATION": "CUISINE_CENTRALE",
+        "Q_PLAN_BLEU": True,
+        "Q_PLAN_BLEU_CYBER": True,
+        "Q_PCA": "OUI",
+        "Q_ANNUAIRE_CRISE": True,
+        "Q_ACTIVITES_CRITIQUES": ["ACCOMPAGNEMENT", "TRANSPORT", "REPAS", "CIRCUIT_MEDICAMENT"],
+        "Q_PROC_DEGRADEES": ["ACCOMPAGNEMENT", "TRANSPORT"],
+        "Q_FORMATION_MODE_DEGRADE": True,
+        "Q_PAIE_PERIODE": False,
+        "Q_ES_PARTENAIRE": False,
+        "Q_ACTEURS_ALERTE": ["PORTAIL_SIGNALEMENT", "ARS", "CERT_SANTE", "CRRC"],
+        "Q_PRESTATAIRE_INFO": True,
+        "Q_PRESTATAIRE_HORAIRES": "HEURES_ETENDUES",
+        "Q_SAUVEGARDES_HORS_LIGNE": True,
+        "Q_MFA_MESSAGERIE": True,
+    },
+    components=(
+        component(
+            "AD",
+            C.ACTIVE_DIRECTORY,
+            "Annuaire Active Directory",
+            "Microsoft",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=4,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "DUI",
+            C.DUI,
+            "Ogirys Éduc",
+            "Ogirys",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=4,
+            users_count=70,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=True,
+            rto_hours=24,
+            depends_on=("AD", "SERVEUR"),
+        ),
+        component(
+            "SERVEUR",
+            C.HEBERGEUR,
+            "Serveurs du siège",
+            "Prestataire Alpha Informatique",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=4,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+        component(
+            "SAUVEGARDES",
+            C.SAUVEGARDES,
+            "Sauvegardes Veeam",
+            "Prestataire Alpha Informatique",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=4,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+        component(
+            "PAIE",
+            C.PAIE_RH,
+            "Paie et RH",
+            "Cegid",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=3,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+            depends_on=("AD",),
+        ),
+        component(
+            "FACTURATION",
+            C.FACTURATION,
+            "Facturation des prix de journée",
+            "Ogirys",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=2,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=True,
+            depends_on=("AD",),
+        ),
+        component(
+            "POSTES",
+            C.POSTES_TRAVAIL,
+            "Postes des trois sites",
+            None,
+            hosting=HostingMode.ON_PREMISE,
+            criticality=3,
+            users_count=60,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "TRANSPORT",
+            C.TRANSPORT,
+            "Tournées des taxis et minibus",
+            "Transports Lemoine",
+            hosting=HostingMode.SAAS,
+            criticality=3,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=True,
+        ),
+    ),
+    contacts=(
+        contact(ContactRole.DIRECTION, "Nadia Benali"),
+        contact(ContactRole.ASTREINTE, "Astreinte de direction de l'association"),
+        contact(ContactRole.PRESTATAIRE_INFORMATIQUE, "Alpha Informatique"),
+        contact(ContactRole.EDITEUR, "Support Ogirys"),
+        contact(ContactRole.ARS, "Thomas Duval"),
+        contact(ContactRole.CERT_SANTE, "CERT Santé (ANS)"),
+        contact(ContactRole.CRRC, "CRRC Hauts-de-France"),
+        contact(ContactRole.DPO, "Marc Lefèvre"),
+        contact(ContactRole.ASSUREUR, "Mutuelle Assurances Associatives"),
+        contact(ContactRole.COMMUNICATION, "Service communication de l'association"),
+    ),
+)
+
+SSIAD = GenerationInputs(
+    organisation=OrganisationProfile(
+        name="Service de soins infirmiers à domicile du Pays de Morlaix",
+        short_name="SSIAD du Pays de Morlaix",
+        category=EssmsCategory.SSIAD,
+        service_mode=ServiceMode.DOMICILE,
+        capacity_places=45,
+        sites_count=1,
+    ),
+    parameters=ExerciseParameters(
+        exercise_date=date(2026, 6, 18),
+        start_time=time(13, 30),
+        duration_minutes=45,
+        briefing_minutes=5,
+        level=ExerciseLevel.DEBUTANT,
+        format=ExerciseFormat.SENSIBILISATION,
+        scenario_type=ScenarioType.PROVIDER_OUTAGE,
+        participant_roles=(R.DIRECTION, R.ENCADREMENT, R.SOIGNANT_EDUCATIF, R.ADMINISTRATIF_ACCUEIL),
+        include_perturbations=False,
+    ),
+    answers=COMMON_ANSWERS
+    | {
+        "Q_NB_USAGERS": 45,
+        "Q_NB_PROFESSIONNELS": 24,
+        "Q_SITES_MULTIPLES": 1,
+        "Q_PRESENCE_NUIT": False,
+        "Q_PHARMACIE": "USAGERS",
+        "Q_RESTAURATION": "SANS_OBJET",
+        "Q_PLAN_BLEU": False,
+        "Q_PCA": "NON",
+        "Q_ANNUAIRE_CRISE": False,
+        "Q_ACTIVITES_CRITIQUES": ["SOINS", "PLANNING_INTERVENTIONS", "TRANSPORT"],
+        "Q_PROC_DEGRADEES": [],
+        "Q_FORMATION_MODE_DEGRADE": False,
+        "Q_PAIE_PERIODE": False,
+        "Q_ES_PARTENAIRE": True,
+        "Q_ACTEURS_ALERTE": ["ARS"],
+        "Q_PRESTATAIRE_INFO": False,
+        "Q_REFERENT_SI": False,
+        "Q_SAUVEGARDES_HORS_LIGNE": False,
+        "Q_MFA_MESSAGERIE": False,
+    },
+    components=(
+        component(
+            "TOURNEES",
+            C.PLANNING,
+            "Tournées Mobiles",
+            "Domicilio",
+            hosting=HostingMode.SAAS,
+            criticality=4,
+            users_count=20,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+            rto_hours=2,
+        ),
+        component(
+            "SOINS",
+            C.LOGICIEL_SOINS,
+            "Dossier de soins à domicile",
+            "Domicilio",
+            hosting=HostingMode.SAAS,
+            criticality=4,
+            users_count=22,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+        component(
+            "TELEPHONIE",
+            C.TELEPHONIE,
+            "Smartphones des infirmières",
+            None,
+            hosting=HostingMode.UNKNOWN,
+            criticality=3,
+            users_count=20,
+            personal_data=False,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "MSSANTE",
+            C.MSSANTE,
+            "Messagerie sécurisée de santé",
+            None,
+            hosting=HostingMode.HEBERGEUR_HDS,
+            criticality=2,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+    ),
+    contacts=(
+        contact(ContactRole.DIRECTION, "Anne Le Bihan"),
+        contact(ContactRole.CADRE_SANTE, "Gaëlle Morvan"),
+        contact(ContactRole.ARS, "Yann Le Goff"),
+    ),
+)
+
+ESTABLISHMENTS: dict[str, GenerationInputs] = {"ehpad": EHPAD, "ime": IME, "ssiad": SSIAD}
+
+
+def chronogram_of(inputs: GenerationInputs) -> GeneratedChronogram:
+    return generate(inputs, get_inject_library(), get_kit())
+
+
+def golden_json(chronogram: GeneratedChronogram) -> bytes:
+    return msgspec.json.format(msgspec.json.encode(chronogram), indent=2) + b"\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def _sites(count: int) -> str:
+    return "1 site" if count == 1 else f"{count} sites"
+
+
+def _offset(minutes: int) -> str:
+    if minutes == 0:
+        return "T0"
+    return f"T+{minutes}" if minutes > 0 else f"T−{-minutes}"
+
+
+def golden_markdown(name: str, inputs: GenerationInputs, chronogram: GeneratedChronogram) -> str:
+    """The chronogram as a French crisis manager reads it: one line per stimulus."""
+    labels = get_catalogue()
+    organisation, parameters = inputs.organisation, inputs.parameters
+    window = chronogram.timing
+    lines = [
+        f"# Chronogramme d'exemple : {organisation.name}",
+        "",
+        "Généré par `service.domain.chronogram.engine.generate` à partir des données de "
+        f"`tests/golden/establishments.py` (`{name}`) ; comparé octet par octet par "
+        "`tests/unit/test_chronogram_goldens.py`. Pour le régénérer : "
+        "`.venv/bin/python -m tests.golden.establishments`.",
+        "",
+        f"- Établissement : {labels.label(organisation.category)}, {labels.label(organisation.service_mode)}"
+        f", {organisation.capacity_places} places, {_sites(organisation.sites_count)}",
+        f"- Scénario : {labels.label(parameters.scenario_type)} ; niveau {labels.label(parameters.level)} ; "
+        f"format {labels.label(parameters.format)}",
+        f"- Séance du {parameters.exercise_date:%d/%m/%Y} à {parameters.start_time:%H:%M} : "
+        f"{window.briefing_minutes} min de mise en situation, {window.play_minutes} min de jeu, "
+        f"{window.debriefing_minutes} min de débriefing",
+        "- Joueurs : " + ", ".join(labels.label(role) for role in parameters.participant_roles),
+        "- SI : " + ", ".join(f"{item.name} ({labels.label(item.category)})" for item in inputs.components),
+        f"- Bibliothèque {chronogram.library_version}, moteur {chronogram.generator_version}, "
+        f"empreinte des entrées `{chronogram.inputs_sha256[:16]}…`",
+        "",
+        "| N° | Heure | T+ | Phase | Émetteur → destinataire | Canal | Stimulus | Réaction attendue "
+        "| Pourquoi |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for entry in chronogram.entries:
+        who = f"{labels.label(entry.sender)} → {labels.label(entry.recipient)}"
+        if entry.routing_note:
+            who += f" ({entry.routing_note})"
+        stimulus = f"**{entry.title}**<br>{entry.stimulus}"
+        if entry.unresolved_placeholders:
+            stimulus += "<br>_À compléter : " + ", ".join(entry.unresolved_placeholders) + "_"
+        cells = [
+            str(entry.seq),
+            entry.clock_time or "",
+            _offset(entry.offset_minutes),
+            labels.label(entry.phase),
+            who,
+            labels.label(entry.channel),
+            stimulus,
+            "<br>".join(f"• {reaction}" for reaction in entry.expected_reactions),
+            f"{entry.reason} (`{entry.inject_code}`)",
+        ]
+        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    if chronogram.left_out:
+        lines += ["", "## Stimuli non retenus", ""]
+        lines += [f"- `{item.inject_code}` : {item.reason}" for item in chronogram.left_out]
+    return "\n".join(lines) + "\n"
+
+
+def paths(name: str) -> tuple[Path, Path]:
+    return GOLDEN_DIR / f"chronogramme-{name}.json", DOCS_DIR / f"chronogramme-{name}.md"
+
+
+def regenerate() -> None:
+    DOCS_DIR.mkdir(parents=True, exist_ok=True)
+    for name, inputs in ESTABLISHMENTS.items():
+        chronogram = chronogram_of(inputs)
+        json_path, markdown_path = paths(name)
+        json_path.write_bytes(golden_json(chronogram))
+        markdown_path.write_text(golden_markdown(name, inputs, chronogram), encoding="utf-8")
+        written = f"{json_path.relative_to(ROOT)}, {markdown_path.relative_to(ROOT)}"
+        print(f"{written}: {len(chronogram.entries)} lignes")
+
+
+if __name__ == "__main__":
+    regenerate()

@@ -1,0 +1,54 @@
+"""Golden chronograms: three contrasting establishments, compared byte for byte.
+
+A difference means the library or the engine changed what an establishment gets. If the change
+is deliberate, regenerate the files (``.venv/bin/python -m tests.golden.establishments``), read
+the Markdown diff as a crisis manager would, and commit both with the change.
+"""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+from service.domain.chronogram.engine import GenerationInputs
+from service.domain.exercises.rules import answer_errors, component_errors, normalise_components
+from service.kit.codes import Phase
+from service.kit.content import get_kit
+from tests.golden.establishments import ESTABLISHMENTS, chronogram_of, golden_json, golden_markdown, paths
+
+REGENERATE = "run `.venv/bin/python -m tests.golden.establishments` and review the diff"
+
+
+@pytest.mark.parametrize("name", list(ESTABLISHMENTS))
+def test_the_golden_chronogram_is_unchanged(name: str) -> None:
+    json_path, markdown_path = paths(name)
+    chronogram = chronogram_of(ESTABLISHMENTS[name])
+    assert golden_json(chronogram) == json_path.read_bytes(), REGENERATE
+    assert golden_markdown(name, ESTABLISHMENTS[name], chronogram) == markdown_path.read_text("utf-8"), (
+        REGENERATE
+    )
+
+
+@pytest.mark.parametrize("name", list(ESTABLISHMENTS))
+def test_the_golden_inputs_are_what_the_api_would_accept(name: str) -> None:
+    """The goldens describe establishments the service could hold: valid answers and SI."""
+    inputs: GenerationInputs = ESTABLISHMENTS[name]
+    kit = get_kit()
+    assert answer_errors(inputs.answers, kit) == []
+    stored = normalise_components(msgspec.json.decode(msgspec.json.encode(inputs.components)), kit)
+    assert component_errors(stored, kit) == []
+
+
+def test_the_three_establishments_get_contrasting_chronograms() -> None:
+    codes = {
+        name: {entry.inject_code for entry in chronogram_of(inputs).entries}
+        for name, inputs in ESTABLISHMENTS.items()
+    }
+    assert codes["ehpad"] != codes["ime"] != codes["ssiad"]
+    ssiad = chronogram_of(ESTABLISHMENTS["ssiad"])
+    # The 45-minute format: 30 minutes of play, and the first hour's chain still in it.
+    assert ssiad.timing.play_minutes == 30
+    chain = [Phase.SIGNAL_FAIBLE, Phase.QUALIFICATION, Phase.ARBITRAGE, Phase.ESCALADE]
+    first_of = {phase: next(e.offset_minutes for e in ssiad.entries if e.phase is phase) for phase in chain}
+    assert [first_of[phase] for phase in chain] == sorted(first_of.values())
+    assert len(set(first_of.values())) == len(chain)
