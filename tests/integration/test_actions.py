@@ -75,6 +75,25 @@ def actions_url(exercise_id: str) -> str:
     return f"{EXERCISES}/{exercise_id}/actions"
 
 
+async def test_derived_due_dates_follow_a_corrected_exercise_date(client: Client, exercise_id: str) -> None:
+    """The exercise was in fact played on 1 April: due dates derived from its date move with it,
+    a date set by hand stays, and each moved action leaves an audit event."""
+    derived = await created(client, actions_url(exercise_id), action())
+    chosen = await created(client, actions_url(exercise_id), action(title="Former", due_date="2026-06-30"))
+
+    corrected = await client.patch(f"{EXERCISES}/{exercise_id}", json={"exercise_date": "2026-04-01"})
+
+    assert corrected.status_code == 200, corrected.text
+    moved = (await client.get(f"{actions_url(exercise_id)}/{derived['id']}")).json()
+    assert (moved["due_date"], moved["due_date_overridden"]) == ("2026-05-01", False)
+    assert moved["revision"] == derived["revision"] + 1
+    kept = (await client.get(f"{actions_url(exercise_id)}/{chosen['id']}")).json()
+    assert (kept["due_date"], kept["revision"]) == ("2026-06-30", chosen["revision"])
+    events = (await client.get("/api/v1/audit-events", params={"resource_id": derived["id"]})).json()
+    changes = [(event["action"], event["changed_fields"]) for event in events["items"]]
+    assert ("UPDATE", ["due_date"]) in changes
+
+
 async def test_an_action_is_due_at_the_end_of_its_horizon(
     client: Client, exercise_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -23,8 +23,15 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from sqlalchemy import ColumnElement, select
 
 from service.db.base import Base
-from service.db.models import Exercise, ExerciseInformationSystem, ExerciseQuestionnaire, Organisation
-from service.domain.audit.services import AuditedService, changed_fields
+from service.db.models import (
+    Exercise,
+    ExerciseInformationSystem,
+    ExerciseQuestionnaire,
+    Organisation,
+    RetexAction,
+)
+from service.domain.action_plan.engine import derived_due_date
+from service.domain.audit.services import AuditedService, changed_fields, record_event
 from service.domain.exercises.rules import (
     EDITABLE_INCOMPLETE,
     answer_errors,
@@ -48,7 +55,14 @@ from service.domain.exercises.schemas import (
     QuestionnairePut,
 )
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
-from service.kit.codes import AuditAction, ExerciseFormat, ExerciseStatus, ResourceType, ScenarioType
+from service.kit.codes import (
+    ActionHorizon,
+    AuditAction,
+    ExerciseFormat,
+    ExerciseStatus,
+    ResourceType,
+    ScenarioType,
+)
 from service.kit.content import Kit, get_kit
 from service.lib.etags import check_if_match
 from service.lib.pagination import SortOrder
@@ -223,7 +237,32 @@ class ExerciseService(AuditedService[Exercise]):
         exercise = await self.update(exercise)
         region_code = await self.region_of(exercise)
         self.record(caller, AuditAction.UPDATE, exercise.id, region_code=region_code, fields=fields)
+        if "exercise_date" in fields:
+            await self._follow_exercise_date(caller, exercise, region_code)
         return exercise
+
+    async def _follow_exercise_date(self, caller: Caller, exercise: Exercise, region_code: str) -> None:
+        """Due dates derived from the exercise's date move with it; dates set by hand stay."""
+        session = self.repository.session
+        actions = await session.scalars(
+            select(RetexAction).where(
+                RetexAction.exercise_id == exercise.id, RetexAction.due_date_overridden.is_(False)
+            )
+        )
+        for action in actions:
+            due_date = derived_due_date(exercise.exercise_date, ActionHorizon(action.horizon))
+            if due_date != action.due_date:
+                action.due_date = due_date
+                record_event(
+                    session,
+                    caller,
+                    action=AuditAction.UPDATE,
+                    resource_type=ResourceType.ACTION,
+                    resource_id=action.id,
+                    region_code=region_code,
+                    fields=["due_date"],
+                )
+        await session.flush()
 
     async def delete_exercise(self, caller: Caller, exercise_id: UUID, *, if_match: str | None) -> None:
         exercise = await self.get_exercise(caller, exercise_id, for_update=True)
