@@ -14,7 +14,7 @@ from importlib import resources
 import msgspec
 
 from service.kit.codes import ActionHorizon, ParticipantRole
-from service.kit.content import CODE_PATTERN, Kit, KitContentError, _decode_error, get_kit
+from service.kit.content import CODE_PATTERN, Kit, KitContentError, decode_error, get_kit
 
 ACTIONS_FILE = "actions.toml"
 TITLE_MAX_LENGTH = 200
@@ -76,7 +76,7 @@ def build_action_library(document: object, kit: Kit | None = None) -> ActionLibr
         data = msgspec.convert(document, type=ActionsFile)
     except msgspec.ValidationError as exc:
         # The message names the enclosing action's code and the path of the field.
-        raise KitContentError(_decode_error(ACTIONS_FILE, document, exc)) from exc
+        raise KitContentError(decode_error(ACTIONS_FILE, document, exc)) from exc
     problems: list[str] = []
     for name, attribute in (("code", "code"), ("priority", "priority")):
         counts = Counter(getattr(template, attribute) for template in data.actions)

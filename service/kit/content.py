@@ -217,7 +217,7 @@ class KitContentError(ValueError):
 # Checks. Each returns problems for the developer who edits the files: "file: entry code: what is wrong".
 
 
-def _duplicates(codes: Iterable[object]) -> list[object]:
+def duplicates(codes: Iterable[object]) -> list[object]:
     return [code for code, count in Counter(codes).items() if count > 1]
 
 
@@ -236,7 +236,7 @@ def _code_problems(where: str, code: str, pattern: re.Pattern[str]) -> list[str]
 
 def _coverage_problems(file: str, kind: str, enum: type[StrEnum], codes: Iterable[StrEnum]) -> list[str]:
     codes = list(codes)
-    problems = [f"{file}: {kind} {code} is listed twice" for code in _duplicates(codes)]
+    problems = [f"{file}: {kind} {code} is listed twice" for code in duplicates(codes)]
     problems += [f"{file}: {kind} {code} is missing" for code in enum if code not in codes]
     return problems
 
@@ -297,7 +297,7 @@ def _check_questionnaire(data: QuestionnaireFile) -> list[str]:
     lists = {option_list.code: option_list.options for option_list in data.option_lists}
     problems += [
         f"{file}: option list {code} is defined twice"
-        for code in _duplicates(option_list.code for option_list in data.option_lists)
+        for code in duplicates(option_list.code for option_list in data.option_lists)
     ]
     for option_list in data.option_lists:
         where = f"{file}: option list {option_list.code}"
@@ -305,14 +305,14 @@ def _check_questionnaire(data: QuestionnaireFile) -> list[str]:
         if not option_list.options:
             problems.append(f"{where}: has no option")
         codes = [option.code for option in option_list.options]
-        problems += [f"{where}: option {code} is listed twice" for code in _duplicates(codes)]
+        problems += [f"{where}: option {code} is listed twice" for code in duplicates(codes)]
         for option in option_list.options:
             problems += _code_problems(f"{where}: option {option.code}", option.code, CODE_PATTERN)
             problems += _text_problems(f"{where}: option {option.code}", {"label": option.label})
 
     problems += [
         f"{file}: question {code} is defined twice"
-        for code in _duplicates(question.code for question in data.questions)
+        for code in duplicates(question.code for question in data.questions)
     ]
     earlier: dict[str, Question] = {}
     for question in data.questions:
@@ -357,7 +357,7 @@ def _check_information_system(data: InformationSystemFile) -> list[str]:
         problems += _text_problems(where, {"label": level.label, "description": level.description})
 
     codes = [attribute.code for attribute in data.attributes]
-    problems += [f"{file}: attribute {code} is defined twice" for code in _duplicates(codes)]
+    problems += [f"{file}: attribute {code} is defined twice" for code in duplicates(codes)]
     for attribute in data.attributes:
         where = f"{file}: attribute {attribute.code}"
         problems += _code_problems(where, attribute.code, FIELD_PATTERN)
@@ -388,7 +388,7 @@ def _check_scenarios(data: ScenariosFile) -> list[str]:
             problems.append(f"{where}: impacted_categories is empty")
         problems += [
             f"{where}: impacted category {code} is listed twice"
-            for code in _duplicates(scenario.impacted_categories)
+            for code in duplicates(scenario.impacted_categories)
         ]
     return problems
 
@@ -400,9 +400,9 @@ def _check_competencies(data: CompetenciesFile, catalogue: Catalogue) -> list[st
     if data.acquired_score not in scores:
         problems.append(f"{file}: acquired_score {data.acquired_score} is no score of the rating scale")
     families = [family.code for family in data.families]
-    problems += [f"{file}: family {code} is defined twice" for code in _duplicates(families)]
+    problems += [f"{file}: family {code} is defined twice" for code in duplicates(families)]
     items = [item.code for family in data.families for item in family.items]
-    problems += [f"{file}: item {code} is defined twice" for code in _duplicates(items)]
+    problems += [f"{file}: item {code} is defined twice" for code in duplicates(items)]
     for family in data.families:
         where = f"{file}: family {family.code}"
         problems += _code_problems(where, family.code, CODE_PATTERN)
@@ -438,7 +438,7 @@ def _enclosing_code(document: object, path: str) -> str | None:
     return code
 
 
-def _decode_error(file: str, document: object, error: msgspec.ValidationError) -> str:
+def decode_error(file: str, document: object, error: msgspec.ValidationError) -> str:
     message = str(error)
     path = message.rpartition(" - at `")[2].rstrip("`") if " - at `" in message else ""
     code = _enclosing_code(document, path)
@@ -455,7 +455,7 @@ def _convert(file: str, documents: Mapping[str, object], kind: type[_F], problem
     try:
         return msgspec.convert(documents[file], type=kind)
     except msgspec.ValidationError as exc:
-        problems.append(_decode_error(file, documents[file], exc))
+        problems.append(decode_error(file, documents[file], exc))
         return None
 
 

@@ -35,9 +35,7 @@ from service.kit.codes import (
 )
 
 # The kit's own decoding and duplicate helpers, so library errors read like the kit's.
-from service.kit.content import Kit, KitContentError, get_kit
-from service.kit.content import _decode_error as decode_error
-from service.kit.content import _duplicates as duplicates
+from service.kit.content import Kit, KitContentError, decode_error, duplicates, get_kit
 from service.kit.rules import (
     All,
     AnyOf,
