@@ -439,12 +439,29 @@ def build_inject_library(document: object, kit: Kit) -> InjectLibrary:
     )
 
 
-def read_inject_document() -> object:
-    """injects.toml as shipped, decoded from TOML."""
+def _decoded(path: str) -> Any:
     try:
-        return msgspec.toml.decode((resources.files("service.kit") / "data" / FILE).read_bytes())
-    except msgspec.DecodeError as exc:
-        raise KitContentError(f"{FILE}: not valid TOML: {exc}") from exc
+        return msgspec.toml.decode((resources.files("service.kit") / "data" / path).read_bytes())
+    except (msgspec.DecodeError, FileNotFoundError) as exc:
+        raise KitContentError(f"{path}: not a readable TOML file: {exc}") from exc
+
+
+def read_inject_document() -> object:
+    """injects.toml as shipped, its ``parts`` (files of ``injects/``) merged in the order it lists
+    them: one document, as if the library were written in one file."""
+    document = _decoded(FILE)
+    if not isinstance(document, dict) or "injects" in document:
+        raise KitContentError(f"{FILE}: the injects belong in the files of injects/ listed under `parts`")
+    parts = document.pop("parts", None)
+    if not isinstance(parts, list) or not parts or not all(isinstance(part, str) for part in parts):
+        raise KitContentError(f"{FILE}: `parts` must list the files of injects/")
+    injects: list[object] = []
+    for part in parts:
+        content = _decoded(f"injects/{part}")
+        if not isinstance(content, dict) or set(content) != {"injects"}:
+            raise KitContentError(f"injects/{part}: holds only [[injects]] tables")
+        injects += content["injects"]
+    return document | {"injects": injects}
 
 
 @functools.cache
