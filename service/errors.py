@@ -260,7 +260,7 @@ _DATABASE_PROBLEMS: dict[DatabaseFailure, Callable[[], ServiceError]] = {
         "L'opération entre en conflit avec une autre modification : rechargez et réessayez."
     ),
     DatabaseFailure.BUSY: lambda: DatabaseBusyError(
-        "La base de données est occupée par d'autres modifications : réessayez dans un instant.",
+        "La base de données est occupée par d'autres requêtes : réessayez dans un instant.",
         headers={"Retry-After": "1"},
     ),
     DatabaseFailure.UNAVAILABLE: lambda: ServiceUnavailableError(
@@ -305,10 +305,11 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ServiceError: handle_service_error,
     ValidationException: handle_validation_exception,
     HTTPException: handle_http_exception,
-    # Database failures, wrapped or raw: classified by service.db.failures.
+    # Database failures, wrapped or raw: classified by service.db.failures. No OSError here: a
+    # refused database connection arrives as DatabaseUnreachableError (a SQLAlchemyError), and
+    # any other OSError (a file, another service) is a fault of ours, not the database's.
     aa_exceptions.RepositoryError: handle_database_error,
     SQLAlchemyError: handle_database_error,
-    OSError: handle_database_error,
     asyncpg.PostgresError: handle_database_error,
     asyncpg.InterfaceError: handle_database_error,
     # Shared rate-limit counters (KIT_CRISE_REDIS_URL).

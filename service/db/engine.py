@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from service.db.failures import DatabaseUnreachableError
 from service.settings import DatabaseSettings
 
 # Whether the current unit of work may write. Commands, migrations and tests write; HTTP
@@ -18,12 +19,24 @@ write_intent: ContextVar[bool] = ContextVar("kit_crise_write_intent", default=Tr
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     if settings.is_sqlite:
         return _create_sqlite_engine(settings)
-    return create_async_engine(
+    engine = create_async_engine(
         settings.url,
         echo=settings.echo,
         pool_size=settings.pool_size,
         pool_pre_ping=True,
     )
+
+    @event.listens_for(engine.sync_engine, "do_connect")
+    def _connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        # asyncpg lets the socket's OSError (refused, unknown host, timed out) escape as is, and
+        # SQLAlchemy wraps only the driver's own errors: named here, it can be told apart from
+        # an OSError of anything else (service.db.failures).
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except OSError as exc:
+            raise DatabaseUnreachableError(f"cannot connect to the database: {exc}") from exc
+
+    return engine
 
 
 def _create_sqlite_engine(settings: DatabaseSettings) -> AsyncEngine:

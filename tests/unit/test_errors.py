@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import socket
+
 import asyncpg
 import msgspec
 import pytest
 from advanced_alchemy import exceptions as aa_exceptions
-from litestar.testing import RequestFactory
+from litestar import Litestar, get
+from litestar.testing import AsyncTestClient, RequestFactory
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.db.failures import DatabaseFailure, classify
-from service.errors import handle_database_error
+from service.db.engine import create_engine
+from service.db.failures import DatabaseFailure, DatabaseUnreachableError, classify
+from service.errors import EXCEPTION_HANDLERS, handle_database_error
+from service.settings import DatabaseSettings
 
 
 def wrapped(cause: BaseException, wrapper: type[Exception] = aa_exceptions.RepositoryError) -> Exception:
@@ -38,7 +44,15 @@ STALE = StaleDataError("UPDATE statement on table 'organisation' expected to upd
         (aa_exceptions.NotFoundError("no row"), DatabaseFailure.NOT_FOUND),
         (wrapped(UNIQUE, aa_exceptions.IntegrityError), DatabaseFailure.CONFLICT),
         (wrapped(LOCKED, aa_exceptions.IntegrityError), DatabaseFailure.BUSY),
-        (ConnectionRefusedError(111, "Connect call failed"), DatabaseFailure.UNAVAILABLE),
+        (
+            wrapped(ConnectionRefusedError(111, "refused"), DatabaseUnreachableError),
+            DatabaseFailure.UNAVAILABLE,
+        ),
+        (
+            wrapped(DatabaseUnreachableError("connect"), aa_exceptions.RepositoryError),
+            DatabaseFailure.UNAVAILABLE,
+        ),
+        (wrapped(sa_exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached")), DatabaseFailure.BUSY),
         (
             asyncpg.exceptions.InvalidCatalogNameError('database "x" does not exist'),
             DatabaseFailure.UNAVAILABLE,
@@ -62,7 +76,12 @@ def test_failures_are_recognised_through_their_wrappers(error: Exception, failur
         (wrapped(STALE), 412, "precondition_failed", None),
         (wrapped(UNIQUE, aa_exceptions.IntegrityError), 409, "conflict", None),
         (wrapped(LOCKED, aa_exceptions.IntegrityError), 503, "database_busy", "1"),
-        (ConnectionRefusedError(111, "refused"), 503, "database_unavailable", "5"),
+        (
+            wrapped(ConnectionRefusedError(111, "refused"), DatabaseUnreachableError),
+            503,
+            "database_unavailable",
+            "5",
+        ),
         (
             wrapped(sa_exc.OperationalError("SELECT …", {}, Exception("no such table"))),
             500,
@@ -80,3 +99,53 @@ def test_each_failure_has_its_problem(
     body = msgspec.to_builtins(response.content)
     assert body["code"] == code
     assert body["instance"] == "/api/v1/organisations"
+
+
+# OSErrors that have nothing to do with the database: a template or static file the process may
+# not read, a client gone mid-response, a name another service's host does not resolve to.
+FOREIGN_OS_ERRORS = [
+    PermissionError(13, "Permission denied", "service/admin/templates/base.html"),
+    FileNotFoundError(2, "No such file or directory", "service/admin/static/htmx.min.js"),
+    BrokenPipeError(32, "Broken pipe"),
+    socket.gaierror(-2, "Name or service not known"),
+    ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 6379)"),
+    TimeoutError(),
+]
+
+
+@pytest.mark.parametrize("error", FOREIGN_OS_ERRORS, ids=lambda error: type(error).__name__)
+def test_an_os_error_is_not_a_database_failure_by_itself(error: OSError) -> None:
+    assert classify(error) is DatabaseFailure.BUG
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("error", FOREIGN_OS_ERRORS, ids=lambda error: type(error).__name__)
+async def test_an_os_error_of_a_handler_is_a_500_not_database_unavailable(error: OSError) -> None:
+    """Regression: every OSError was answered 503 « La base de données ne répond pas », with
+    Retry-After, and logged as database_unavailable: a missing template looked like an outage
+    of the database, and clients retried a request that could never succeed."""
+
+    @get("/page", sync_to_thread=False)
+    def page() -> None:
+        raise error
+
+    app = Litestar([page], exception_handlers=EXCEPTION_HANDLERS)
+    async with AsyncTestClient(app=app) as client:
+        response = await client.get("/page")
+    assert response.status_code == 500
+    assert response.json()["code"] == "internal_error"
+    assert "retry-after" not in response.headers
+
+
+@pytest.mark.anyio
+async def test_a_database_that_refuses_connections_is_named_as_the_cause() -> None:
+    # Port 9 (discard) is closed on the test machines: the connection is refused at once.
+    engine = create_engine(DatabaseSettings(url="postgresql+asyncpg://postgres@127.0.0.1:9/absent"))
+    try:
+        with pytest.raises(DatabaseUnreachableError) as raised:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+    finally:
+        await engine.dispose()
+    assert isinstance(raised.value.__cause__, ConnectionRefusedError)
+    assert classify(raised.value) is DatabaseFailure.UNAVAILABLE
