@@ -181,10 +181,13 @@ async def test_delete_removes_the_exercise_and_its_inputs(client: Client, organi
     assert_problem(await client.delete(url), 404, "exercise_not_found")
 
 
-async def test_deleting_the_organisation_deletes_its_exercises(client: Client, organisation_id: str) -> None:
+async def test_deleting_the_organisation_is_refused_while_it_has_exercises(
+    client: Client, organisation_id: str
+) -> None:
     created = await create(client, organisation_id)
-    assert (await client.delete(f"/api/v1/organisations/{organisation_id}")).status_code == 204
-    assert_problem(await client.get(f"{URL}/{created['id']}"), 404, "exercise_not_found")
+    refused = await client.delete(f"/api/v1/organisations/{organisation_id}")
+    assert_problem(refused, 409, "organisation_has_exercises")
+    assert (await client.get(f"{URL}/{created['id']}")).status_code == 200
 
 
 async def test_an_idempotency_key_replays_the_first_creation(client: Client, organisation_id: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from tests.evaluation_support import PLAYED, new_exercise
 from tests.factories import finess, organisation_payload
 from tests.problems import assert_problem
 
@@ -143,6 +144,54 @@ async def test_delete_removes_the_organisation(client: Client) -> None:
     body = assert_problem(missing, 404, "organisation_not_found")
     assert body["instance"] == url
     assert (await client.delete(url)).status_code == 404
+
+
+async def test_an_organisation_with_a_closed_exercise_is_kept_with_it(client: Client) -> None:
+    """Regression: the foreign key cascaded, so deleting an establishment silently deleted its
+    exercises, CLOSED ones (read-only, never deletable by themselves) and their RETEX action
+    plans included; only the establishment's own audit event told of the loss."""
+    organisation = await create(client)
+    url = f"{URL}/{organisation['id']}"
+    closed = await new_exercise(client, organisation["id"], *PLAYED)
+    plan = f"/api/v1/exercises/{closed}/actions"
+    retex = {"title": "Fiabiliser l'annuaire de crise hors SI", "horizon": "H0_30", "owner_role": "DIRECTION"}
+    action = await client.post(plan, json=retex)
+    assert action.status_code == 201, action.text
+    for status in ("EVALUATED", "CLOSED"):
+        moved = await client.patch(f"/api/v1/exercises/{closed}", json={"status": status})
+        assert moved.status_code == 200, moved.text
+    draft = await new_exercise(client, organisation["id"])
+
+    refused = await client.delete(url, headers={"If-Match": '"1"'})
+
+    body = assert_problem(refused, 409, "organisation_has_exercises")
+    assert "2 exercices, dont 1 clôturé\u00a0:" in body["detail"]
+    assert f"/api/v1/exercises?organisation_id={organisation['id']}" in body["detail"]
+    assert (await client.get(url)).json()["revision"] == 1
+    assert (await client.get(f"/api/v1/exercises/{closed}")).json()["status"] == "CLOSED"
+    assert [item["id"] for item in (await client.get(plan)).json()["items"]] == [action.json()["id"]]
+    # Deleting what may be deleted leaves the CLOSED exercise, which keeps its establishment.
+    assert (await client.delete(f"/api/v1/exercises/{draft}")).status_code == 204
+    again = assert_problem(await client.delete(url), 409, "organisation_has_exercises")
+    assert "1 exercice, dont 1 clôturé\u00a0:" in again["detail"]
+    deletions = await client.get(
+        "/api/v1/audit-events", params={"resource_id": organisation["id"], "action": "DELETE"}
+    )
+    assert deletions.json()["total"] == 0, deletions.text
+
+
+async def test_an_organisation_is_deleted_once_its_exercises_are(client: Client) -> None:
+    organisation = await create(client)
+    url = f"{URL}/{organisation['id']}"
+    exercise = await new_exercise(client, organisation["id"], "READY")
+
+    body = assert_problem(await client.delete(url), 409, "organisation_has_exercises")
+    assert "1 exercice, avec leurs évaluations" in body["detail"]
+    assert "supprimez d'abord" in body["detail"]
+
+    assert (await client.delete(f"/api/v1/exercises/{exercise}")).status_code == 204
+    assert (await client.delete(url)).status_code == 204
+    assert_problem(await client.get(url), 404, "organisation_not_found")
 
 
 async def test_finess_can_move_to_a_free_number_only(client: Client) -> None:

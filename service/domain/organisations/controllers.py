@@ -257,7 +257,7 @@ class OrganisationController(Controller):
         response_description="Établissement supprimé.",
         summary="Supprimer un établissement",
         guards=[allow(*STAFF)],
-        responses=problem_responses(404, 412),
+        responses=problem_responses(404, 409, 412),
     )
     async def delete_organisation(
         self,
@@ -266,7 +266,12 @@ class OrganisationController(Controller):
         organisation_id: OrganisationId,
         if_match: IfMatch = None,
     ) -> None:
-        """Supprime l'établissement et son annuaire de crise."""
+        """Supprime l'établissement et son annuaire de crise.
+
+        Un établissement qui a encore des exercices n'est pas supprimé (409
+        `organisation_has_exercises`, avec leur nombre et ceux qui sont clôturés) : supprimer
+        d'abord les exercices à perdre. Un exercice clôturé ne se supprime pas, et conserve donc
+        son établissement."""
         await organisations.delete_organisation(caller, organisation_id, if_match=if_match)
 
 

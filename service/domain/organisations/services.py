@@ -8,9 +8,9 @@ from uuid import UUID
 
 from advanced_alchemy.filters import LimitOffset, StatementFilter
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, func, or_, select
 
-from service.db.models import Contact, Organisation
+from service.db.models import Contact, Exercise, Organisation
 from service.domain.audit.services import AuditedService, changed_fields
 from service.domain.organisations.rules import (
     default_service_mode,
@@ -27,7 +27,7 @@ from service.domain.organisations.schemas import (
 )
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
 from service.kit.catalogue import get_catalogue
-from service.kit.codes import AuditAction, ContactRole, EssmsCategory, ResourceType
+from service.kit.codes import AuditAction, ContactRole, EssmsCategory, ExerciseStatus, ResourceType
 from service.lib.etags import check_if_match
 from service.lib.geography import load_geography
 from service.lib.pagination import SortOrder, ordering
@@ -42,6 +42,10 @@ CONTACT_SORT_COLUMNS = {ContactSort.NAME: "sort_name"}
 # The writable columns are exactly the fields a partial update may carry.
 _ORGANISATION_COLUMNS = OrganisationUpdate.__struct_fields__
 _CONTACT_COLUMNS = ContactUpdate.__struct_fields__
+
+
+def _exercises(count: int) -> str:
+    return f"{count} exercice" if count == 1 else f"{count} exercices"
 
 
 def _raise_if_invalid(errors: Sequence[FieldError]) -> None:
@@ -153,9 +157,45 @@ class OrganisationService(AuditedService[Organisation]):
     ) -> None:
         organisation = await self.get_organisation(caller, organisation_id, for_update=True)
         check_if_match(if_match, organisation.revision)
+        await self._ensure_no_exercises(organisation)
         self.record(caller, AuditAction.DELETE, organisation.id, region_code=organisation.region_code)
         # Its crisis directory goes with it (ON DELETE CASCADE).
         await self.delete(organisation.id)
+
+    async def _ensure_no_exercises(self, organisation: Organisation) -> None:
+        """An establishment with exercises is refused rather than deleted with them.
+
+        The foreign key cascades, so a delete would take every exercise, its evaluation and its
+        RETEX action plan along, CLOSED ones included, although a CLOSED exercise is read-only
+        and may not be deleted by itself; only the establishment's own audit event would tell.
+        The caller deletes the exercises it means to lose first; a CLOSED one keeps its
+        establishment. The row lock taken by get_organisation makes a concurrent exercise
+        creation wait (PostgreSQL: its foreign key check), so none slips in between."""
+        rows = await self.repository.session.execute(
+            select(Exercise.status, func.count())
+            .where(Exercise.organisation_id == organisation.id)
+            .group_by(Exercise.status)
+        )
+        by_status: dict[str, int] = dict(rows.tuples().all())
+        total = sum(by_status.values())
+        if not total:
+            return
+        closed = by_status.get(ExerciseStatus.CLOSED, 0)
+        listing = f"/api/v1/exercises?organisation_id={organisation.id}"
+        if closed:
+            detail = (
+                f"Cet établissement a {_exercises(total)}, dont {closed} "
+                f"{'clôturé' if closed == 1 else 'clôturés'}\u00a0: un exercice clôturé est conservé "
+                "avec son évaluation et son plan d'action RETEX, et l'établissement avec lui. "
+                f"Les exercices en cause\u00a0: {listing}."
+            )
+        else:
+            detail = (
+                f"Cet établissement a {_exercises(total)}, avec leurs évaluations et leurs plans "
+                "d'action RETEX\u00a0: supprimez d'abord ceux que vous voulez vraiment perdre "
+                f"({listing}), puis l'établissement."
+            )
+        raise ConflictError(detail, code="organisation_has_exercises")
 
     async def _ensure_finess_free(self, finess_et: str) -> None:
         if await self.exists(finess_et=finess_et):
