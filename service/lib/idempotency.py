@@ -5,6 +5,13 @@ The record is written in the same transaction as the creation, so it exists exac
 creation committed; a refused request (4xx) leaves no record and may be retried with the same
 key once corrected. Records are kept 24 hours, per caller: two integrations that happen to
 choose the same key never see each other's responses.
+
+A request with a key claims it before creating anything: it inserts its record, empty, and
+fills it with the response at the end. Two requests with the same key at the same moment (a
+client retrying while its first attempt still runs) thus meet on the record's unique key:
+``INSERT … ON CONFLICT DO NOTHING`` makes the second wait for the first's transaction, then
+replay its answer once it committed, or run in its place if it was refused. On SQLite writers
+are serialised anyway (BEGIN IMMEDIATE): the second finds the first's committed record.
 """
 
 from __future__ import annotations
@@ -18,17 +25,22 @@ from litestar import Request, Response
 from litestar.datastructures import ResponseHeader
 from litestar.di import Provide
 from litestar.params import HeaderParameter
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import IdempotencyRecord
-from service.errors import InvalidDataError
+from service.errors import ConflictError, InvalidDataError
 from service.security.guards import principal_of_connection
 
 T = TypeVar("T")
 
 RETENTION = timedelta(hours=24)
 REPLAYED_HEADER = "Idempotent-Replayed"
+# What a claimed record holds until the response fills it (never visible to another request:
+# the claim and the response commit together).
+_CLAIMED_STATUS, _CLAIMED_BODY = 0, ""
+_UNIQUE_KEY = ("principal", "key", "method", "path")
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -75,9 +87,21 @@ class Idempotency:
         await self.session.execute(
             delete(IdempotencyRecord).where(IdempotencyRecord.created_at < datetime.now(UTC) - RETENTION)
         )
-        record = (await self.session.execute(select(IdempotencyRecord).where(*self._same_request()))).scalar()
-        if record is None:
-            return None
+        # Not found: claim the key. A claim that meets a concurrent one waited for it to
+        # commit, so the second look finds its record (twice at most: see the module's doc).
+        for _ in range(2):
+            record = await self._record()
+            if record is not None:
+                return self._replayed(record, response_type)
+            if await self._claim():
+                return None
+        raise ConflictError(
+            "Une autre requête utilise la même clé d'idempotence au même moment\u00a0: réessayez dans "
+            "un instant.",
+            code="idempotency_key_in_use",
+        )
+
+    def _replayed(self, record: IdempotencyRecord, response_type: type[T]) -> Response[T]:
         if record.request_digest != self._digest:
             raise InvalidDataError(
                 "Cette clé d'idempotence a déjà servi pour une requête différente : "
@@ -94,21 +118,42 @@ class Idempotency:
     async def remember(self, response: Response[Any]) -> Response[Any]:
         """Store ``response`` for later retries (no-op without a key) and return it."""
         if self.key is not None:
-            self.session.add(
-                IdempotencyRecord(
-                    principal=self.principal,
-                    key=self.key,
-                    method=self.method,
-                    path=self.path,
-                    request_digest=self._digest,
+            await self.session.execute(
+                update(IdempotencyRecord)
+                .where(*self._same_request())
+                .values(
                     status_code=response.status_code,
                     body=msgspec.json.encode(response.content).decode(),
                     etag=response.headers.get("ETag"),
                     location=response.headers.get("Location"),
                 )
             )
-            await self.session.flush()
         return response
+
+    async def _record(self) -> IdempotencyRecord | None:
+        found = await self.session.execute(select(IdempotencyRecord).where(*self._same_request()))
+        return found.scalar()
+
+    async def _claim(self) -> bool:
+        """Inserts this request's record, empty; False when another request holds the key."""
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        claimed = await self.session.execute(
+            insert(IdempotencyRecord)
+            .values(
+                principal=self.principal,
+                key=self.key,
+                method=self.method,
+                path=self.path,
+                request_digest=self._digest,
+                status_code=_CLAIMED_STATUS,
+                body=_CLAIMED_BODY,
+                revision=1,
+            )
+            .on_conflict_do_nothing(index_elements=_UNIQUE_KEY)
+            .returning(IdempotencyRecord.id)
+        )
+        return claimed.scalar() is not None
 
     def _same_request(self) -> tuple[Any, ...]:
         return (

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from service.db.models import IdempotencyRecord
 from service.settings import Settings
+from tests.conftest import bearer
 from tests.factories import contact_payload, finess, organisation_payload
 
 pytestmark = pytest.mark.anyio
@@ -117,3 +121,67 @@ async def test_expired_records_of_other_keys_are_purged_too(client: Client, sett
     finally:
         await engine.dispose()
     assert keys == ["new-key"]
+
+
+async def _waiting_on_locks(engine: AsyncEngine) -> int:
+    """Sessions of this database blocked on a lock right now (a fresh snapshot each call)."""
+    async with engine.connect() as connection:
+        waiting = await connection.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+        return int(waiting.scalar_one())
+
+
+async def test_two_creations_at_once_with_one_key_create_once_and_replay(
+    app: Litestar, settings: Settings, admin_key: str
+) -> None:
+    """Regression: on PostgreSQL two requests with the same key at the same moment (a client
+    retrying while its first attempt still runs) both missed the record and both created; the
+    second then hit the unique key and answered 409 instead of the first answer.
+
+    Both requests are held at the same point for real: a transaction of the test locks the
+    organisation table against inserts until both requests wait on a lock (before the fix,
+    both on that table; after it, the first on the table and the second on the first's claim
+    of the key)."""
+    if settings.database.is_sqlite:
+        pytest.skip(
+            "SQLite serialises writers (BEGIN IMMEDIATE): the second request cannot start before "
+            "the first commits, so the race cannot happen there; test_a_retry_replays_the_first_answer "
+            "covers what it then sees"
+        )
+    payload, headers = organisation_payload(), {"Idempotency-Key": "crm-7f3a-race"} | bearer(admin_key)
+    engine = create_async_engine(settings.database.url)
+    try:
+        async with (
+            app.lifespan(),
+            # The ASGI transport runs each request as a task of this event loop, so both run at
+            # once (the test client would run them one after the other).
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client,
+        ):
+            # The key's last-use bookkeeping is a write of its own: done now, not during the race.
+            await client.get("/api/v1/me", headers=bearer(admin_key))
+            async with engine.connect() as blocker:
+                await blocker.execute(text("LOCK TABLE organisation IN SHARE MODE"))
+                requests = [
+                    asyncio.create_task(client.post(URL, json=payload, headers=headers)) for _ in range(2)
+                ]
+                with anyio.fail_after(30):
+                    # The database signals nothing when a session starts waiting: poll it.
+                    while await _waiting_on_locks(engine) < 2:  # noqa: ASYNC110
+                        await asyncio.sleep(0.02)
+                await blocker.rollback()
+            first, second = sorted(
+                await asyncio.gather(*requests), key=lambda r: "idempotent-replayed" in r.headers
+            )
+            listed = await client.get(URL, headers=bearer(admin_key))
+    finally:
+        await engine.dispose()
+    assert (first.status_code, second.status_code) == (201, 201), second.text
+    assert "idempotent-replayed" not in first.headers
+    assert second.headers["idempotent-replayed"] == "true"
+    assert second.json() == first.json()
+    assert second.headers["location"] == first.headers["location"]
+    assert listed.json()["total"] == 1
