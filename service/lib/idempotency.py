@@ -12,13 +12,20 @@ client retrying while its first attempt still runs) thus meet on the record's un
 ``INSERT … ON CONFLICT DO NOTHING`` makes the second wait for the first's transaction, then
 replay its answer once it committed, or run in its place if it was refused. On SQLite writers
 are serialised anyway (BEGIN IMMEDIATE): the second finds the first's committed record.
+
+Expired records are never replayed, and are deleted in bounded batches by a keyed create at
+most once per ``PURGE_INTERVAL`` in each process (:class:`ExpiredRecordsPurge`), rather than by
+every keyed create: concurrent creations on PostgreSQL no longer all delete, and wait on, the
+same expired rows.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 import msgspec
 from litestar import Request, Response
@@ -27,6 +34,7 @@ from litestar.di import Provide
 from litestar.params import HeaderParameter
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import IdempotencyRecord
@@ -41,6 +49,68 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 # the claim and the response commit together).
 _CLAIMED_STATUS, _CLAIMED_BODY = 0, ""
 _UNIQUE_KEY = ("principal", "key", "method", "path")
+# A day of creations is a few thousand records at national scale: one batch every ten minutes
+# per process keeps the table at about a day of records with short, rare deletes.
+PURGE_INTERVAL = timedelta(minutes=10)
+PURGE_BATCH = 1000
+# Where each application keeps its purge schedule (tests put one with their own clock there).
+PURGE_STATE_KEY = "idempotency_purge"
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ExpiredRecordsPurge:
+    """Deletes expired records, at most ``batch`` at a time and once per ``interval``.
+
+    One per application, hence per process. The keyed create that finds it due runs it in its
+    own transaction: no task or thread of its own, and a write only where a write happens
+    anyway. On PostgreSQL the batch skips rows another process is deleting (SKIP LOCKED)
+    rather than wait for them. A full batch leaves the next keyed create due at once."""
+
+    clock: Clock = utc_now
+    interval: timedelta = PURGE_INTERVAL
+    batch: int = PURGE_BATCH
+    _next_at: datetime | None = field(default=None, init=False, repr=False)
+
+    def due(self, now: datetime) -> bool:
+        """True at most once per interval; the next run is booked before any await, so the
+        concurrent requests of the process do not all purge."""
+        if self._next_at is not None and now < self._next_at:
+            return False
+        self._next_at = now + self.interval
+        return True
+
+    async def run(self, session: AsyncSession, now: datetime) -> int:
+        expired = (
+            select(IdempotencyRecord.id)
+            .where(IdempotencyRecord.created_at < now - RETENTION)
+            .order_by(IdempotencyRecord.created_at)
+            .limit(self.batch)
+            .with_for_update(skip_locked=True)
+        )
+        result = await session.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.id.in_(expired)),
+            execution_options={"synchronize_session": False},
+        )
+        deleted = cast(CursorResult[Any], result).rowcount
+        if deleted >= self.batch:
+            self._next_at = now
+        return deleted
+
+
+def purge_of(request: Request[Any, Any, Any]) -> ExpiredRecordsPurge:
+    """The application's purge schedule, made on its first keyed create."""
+    state = request.app.state
+    if PURGE_STATE_KEY not in state:
+        state[PURGE_STATE_KEY] = ExpiredRecordsPurge()
+    purge: ExpiredRecordsPurge = state[PURGE_STATE_KEY]
+    return purge
+
 
 IdempotencyKeyHeader = Annotated[
     str | None,
@@ -69,13 +139,21 @@ class Idempotency:
     """Replays or records the outcome of one create request."""
 
     def __init__(
-        self, session: AsyncSession, principal: str, key: str | None, method: str, path: str
+        self,
+        session: AsyncSession,
+        principal: str,
+        key: str | None,
+        method: str,
+        path: str,
+        *,
+        purge: ExpiredRecordsPurge,
     ) -> None:
         self.session = session
         self.principal = principal
         self.key = key
         self.method = method
         self.path = path
+        self.purge = purge
         self._digest = ""
 
     async def replay(self, data: msgspec.Struct, response_type: type[T]) -> Response[T] | None:
@@ -83,16 +161,21 @@ class Idempotency:
         if self.key is None:
             return None
         self._digest = hashlib.sha256(msgspec.json.encode(data, order="sorted")).hexdigest()
-        # Expired records of every key go here, so the table never outgrows one day of creations.
-        await self.session.execute(
-            delete(IdempotencyRecord).where(IdempotencyRecord.created_at < datetime.now(UTC) - RETENTION)
-        )
+        now = self.purge.clock()
+        if self.purge.due(now):
+            await self.purge.run(self.session, now)
         # Not found: claim the key. A claim that meets a concurrent one waited for it to
         # commit, so the second look finds its record (twice at most: see the module's doc).
         for _ in range(2):
             record = await self._record()
-            if record is not None:
+            if record is not None and record.created_at >= now - RETENTION:
                 return self._replayed(record, response_type)
+            if record is not None:
+                # Expired, not purged yet: forgotten, as the purge would have.
+                await self.session.execute(
+                    delete(IdempotencyRecord).where(*self._same_request()),
+                    execution_options={"synchronize_session": False},
+                )
             if await self._claim():
                 return None
         raise ConflictError(
@@ -168,7 +251,14 @@ async def provide_idempotency(
     request: Request[Any, Any, Any], db_session: AsyncSession, idempotency_key: IdempotencyKeyHeader = None
 ) -> Idempotency:
     principal = principal_of_connection(request)
-    return Idempotency(db_session, principal.key, idempotency_key, request.method, request.url.path)
+    return Idempotency(
+        db_session,
+        principal.key,
+        idempotency_key,
+        request.method,
+        request.url.path,
+        purge=purge_of(request),
+    )
 
 
 IDEMPOTENCY_DEPENDENCIES = {"idempotency": Provide(provide_idempotency)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import anyio
@@ -15,6 +15,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from service.db.models import IdempotencyRecord
+from service.lib.idempotency import PURGE_INTERVAL, PURGE_STATE_KEY, RETENTION, ExpiredRecordsPurge
 from service.settings import Settings
 from tests.conftest import bearer
 from tests.factories import contact_payload, finess, organisation_payload
@@ -107,20 +108,88 @@ async def test_malformed_keys_are_400(client: Client, key: bytes) -> None:
     assert await total(client) == 0
 
 
-async def test_expired_records_of_other_keys_are_purged_too(client: Client, settings: Settings) -> None:
-    await client.post(URL, json=organisation_payload(), headers={"Idempotency-Key": "old-key"})
+class Clock:
+    """A clock the test moves by hand (the purge's schedule and the retention read it)."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def stored_keys(settings: Settings, *, age_them: bool = False) -> list[str]:
+    """The keys of the stored records; ``age_them`` first makes every record two days old."""
     engine = create_async_engine(settings.database.url)
     try:
         async with engine.begin() as connection:
-            await connection.execute(
-                update(IdempotencyRecord).values(created_at=datetime(2000, 1, 1, tzinfo=UTC))
-            )
-        await client.post(URL, json=organisation_payload(), headers={"Idempotency-Key": "new-key"})
-        async with engine.connect() as connection:
+            if age_them:
+                aged = datetime.now(UTC) - 2 * RETENTION
+                await connection.execute(update(IdempotencyRecord).values(created_at=aged))
             keys = (await connection.execute(select(IdempotencyRecord.key))).scalars().all()
     finally:
         await engine.dispose()
-    assert keys == ["new-key"]
+    return sorted(keys)
+
+
+async def create_with_key(client: Client, key: str) -> None:
+    response = await client.post(URL, json=organisation_payload(), headers={"Idempotency-Key": key})
+    assert response.status_code == 201, response.text
+
+
+async def test_expired_records_are_purged_once_per_interval_not_on_every_create(
+    app: Litestar, client: Client, settings: Settings
+) -> None:
+    """Regression: every keyed create deleted the expired records of every key, so concurrent
+    creations on PostgreSQL all deleted, and waited on, the same rows."""
+    clock = Clock()
+    app.state[PURGE_STATE_KEY] = ExpiredRecordsPurge(clock=clock)
+    await create_with_key(client, "old-key")  # the process's first purge: nothing to delete yet
+    assert await stored_keys(settings, age_them=True) == ["old-key"]
+
+    clock.now += PURGE_INTERVAL - timedelta(seconds=1)
+    await create_with_key(client, "new-key")
+    assert await stored_keys(settings) == ["new-key", "old-key"]
+
+    clock.now += timedelta(seconds=1)
+    await create_with_key(client, "newer-key")
+    assert await stored_keys(settings) == ["new-key", "newer-key"]
+
+
+async def test_a_purge_deletes_a_bounded_batch_and_the_next_create_goes_on(
+    app: Litestar, client: Client, settings: Settings
+) -> None:
+    clock = Clock()
+    app.state[PURGE_STATE_KEY] = ExpiredRecordsPurge(clock=clock, batch=2)
+    for key in ("k1", "k2", "k3"):
+        await create_with_key(client, key)
+    await stored_keys(settings, age_them=True)
+    clock.now += PURGE_INTERVAL
+
+    await create_with_key(client, "k4")
+    assert len(await stored_keys(settings)) == 2, "k4 and the expired record the batch left"
+    await create_with_key(client, "k5")  # a full batch left this create due at once
+    assert await stored_keys(settings, age_them=True) == ["k4", "k5"]
+    await create_with_key(client, "k6")  # the last batch was not full: the next one waits
+    assert await stored_keys(settings) == ["k4", "k5", "k6"]
+
+
+async def test_an_expired_record_is_not_replayed_before_the_purge(
+    app: Litestar, client: Client, settings: Settings
+) -> None:
+    clock = Clock()
+    app.state[PURGE_STATE_KEY] = ExpiredRecordsPurge(clock=clock, interval=timedelta(days=7))
+    headers = {"Idempotency-Key": "crm-7f3a-5"}
+    first = await client.post(URL, json=organisation_payload(), headers=headers)
+    await client.delete(first.headers["location"])
+
+    clock.now += RETENTION + timedelta(minutes=1)  # a day later, before the next purge
+    later = await client.post(URL, json=organisation_payload(), headers=headers)
+
+    assert later.status_code == 201, later.text
+    assert "idempotent-replayed" not in later.headers
+    assert later.json()["id"] != first.json()["id"]
+    assert await stored_keys(settings) == ["crm-7f3a-5"]
 
 
 async def _waiting_on_locks(engine: AsyncEngine) -> int:
