@@ -16,6 +16,7 @@ from service.kit.codes import (
     AnswerType,
     AuditAction,
     Availability,
+    CategoryTrait,
     Channel,
     ChronogramEntryOrigin,
     ChronogramEntryStatus,
@@ -25,6 +26,7 @@ from service.kit.codes import (
     ExerciseFormat,
     ExerciseLevel,
     ExerciseStatus,
+    FacilitatorRole,
     HostingMode,
     InjectAnchor,
     InjectSender,
@@ -45,6 +47,17 @@ class CategoryEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     finess_category: int | None = None
     # None only for OTHER: the organisation must then state its mode itself.
     service_mode: ServiceMode | None = None
+    # The mode of a category that may run without internat when nobody stays the night.
+    service_mode_without_night: ServiceMode | None = None
+    traits: tuple[CategoryTrait, ...] = ()
+    # The Q_AUTORITES answer assumed when the questionnaire leaves it open.
+    authorities: str | None = None
+
+
+class SenderEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    label: str
+    # Who of the facilitators plays this sender.
+    facilitator: FacilitatorRole
 
 
 class ContactRoleEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -61,6 +74,7 @@ class RatingEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class Catalogue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     essms_categories: dict[EssmsCategory, CategoryEntry]
     service_modes: dict[ServiceMode, str]
+    category_traits: dict[CategoryTrait, str]
     contact_scopes: dict[ContactScope, str]
     contact_roles: dict[ContactRole, ContactRoleEntry]
     availabilities: dict[Availability, str]
@@ -80,7 +94,8 @@ class Catalogue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     ratings: dict[Rating, RatingEntry]
     phases: dict[Phase, str]
     channels: dict[Channel, str]
-    inject_senders: dict[InjectSender, str]
+    inject_senders: dict[InjectSender, SenderEntry]
+    facilitator_roles: dict[FacilitatorRole, str]
     inject_anchors: dict[InjectAnchor, str]
     chronogram_entry_statuses: dict[ChronogramEntryStatus, str]
     chronogram_entry_origins: dict[ChronogramEntryOrigin, str]
@@ -103,6 +118,7 @@ class Catalogue(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 _LIST_OF: dict[type[StrEnum], str] = {
     EssmsCategory: "essms_categories",
     ServiceMode: "service_modes",
+    CategoryTrait: "category_traits",
     ContactScope: "contact_scopes",
     ContactRole: "contact_roles",
     Availability: "availabilities",
@@ -123,6 +139,7 @@ _LIST_OF: dict[type[StrEnum], str] = {
     Phase: "phases",
     Channel: "channels",
     InjectSender: "inject_senders",
+    FacilitatorRole: "facilitator_roles",
     InjectAnchor: "inject_anchors",
     ChronogramEntryStatus: "chronogram_entry_statuses",
     ChronogramEntryOrigin: "chronogram_entry_origins",
@@ -145,8 +162,10 @@ def check_catalogue(catalogue: Catalogue) -> None:
             f"{enum.__name__}.{code}: empty label" for code, text in by_code.items() if not text.strip()
         ]
     for code, entry in catalogue.essms_categories.items():
-        if code is not EssmsCategory.OTHER and (entry.service_mode is None or entry.finess_category is None):
-            problems.append(f"EssmsCategory.{code}: finess_category and service_mode are required")
+        if code is EssmsCategory.OTHER:
+            continue
+        if entry.service_mode is None or entry.authorities is None:
+            problems.append(f"EssmsCategory.{code}: service_mode and authorities are required")
     problems += _rating_problems(catalogue.ratings)
     if problems:
         raise CatalogueError("catalogue.toml is inconsistent: " + "; ".join(problems))

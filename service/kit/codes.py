@@ -25,16 +25,44 @@ class EssmsCategory(StrEnum):
     SAA = "SAA"
     SAMSAH = "SAMSAH"
     SAVS = "SAVS"
+    RESIDENCE_AUTONOMIE = "RESIDENCE_AUTONOMIE"
+    CAMSP = "CAMSP"
+    INSTITUT_DEFICIENTS_VISUELS = "INSTITUT_DEFICIENTS_VISUELS"
+    INSTITUT_DEFICIENTS_AUDITIFS = "INSTITUT_DEFICIENTS_AUDITIFS"
+    INSTITUT_SOURDS_AVEUGLES = "INSTITUT_SOURDS_AVEUGLES"
+    ESRP = "ESRP"
+    LHSS = "LHSS"
+    LAM = "LAM"
+    ACT = "ACT"
+    CSAPA = "CSAPA"
+    CAARUD = "CAARUD"
     OTHER = "OTHER"
 
 
+class CategoryTrait(StrEnum):
+    """Ce qu'une catégorie d'ESSMS est ou fait, lu par les règles du chronogramme (public accueilli,
+    soins, obligations) : un stimulus ne parle que de ce que l'établissement a."""
+
+    PERSONNES_AGEES = "PERSONNES_AGEES"
+    ENFANTS = "ENFANTS"
+    ADULTES_HANDICAPES = "ADULTES_HANDICAPES"
+    PUBLIC_PRECAIRE = "PUBLIC_PRECAIRE"
+    SOINS = "SOINS"
+    MEDICAMENTS = "MEDICAMENTS"
+    MEDECIN_COORDONNATEUR = "MEDECIN_COORDONNATEUR"
+    PLAN_BLEU = "PLAN_BLEU"
+    FINANCEMENT_CD = "FINANCEMENT_CD"
+
+
 class ServiceMode(StrEnum):
-    """Mode de prise en charge : hébergement, accueil de jour, domicile ou travail protégé."""
+    """Mode de prise en charge : hébergement, accueil de jour, domicile, travail protégé ou
+    consultations ambulatoires."""
 
     HEBERGEMENT = "HEBERGEMENT"
     ACCUEIL_JOUR = "ACCUEIL_JOUR"
     DOMICILE = "DOMICILE"
     TRAVAIL = "TRAVAIL"
+    AMBULATOIRE = "AMBULATOIRE"
 
 
 class ContactRole(StrEnum):
@@ -308,6 +336,28 @@ class InjectSender(StrEnum):
     ESSMS_VOISIN = "ESSMS_VOISIN"
     LABORATOIRE = "LABORATOIRE"
     ATTAQUANT = "ATTAQUANT"
+    ESCROC = "ESCROC"
+    CONSEIL_DEPARTEMENTAL = "CONSEIL_DEPARTEMENTAL"
+    CPAM = "CPAM"
+    CVS = "CVS"
+    EDUCATION_NATIONALE = "EDUCATION_NATIONALE"
+    ASE = "ASE"
+    MDPH = "MDPH"
+    TUTEUR = "TUTEUR"
+    INFIRMIER_LIBERAL = "INFIRMIER_LIBERAL"
+    HAD = "HAD"
+    SERVICE_AIDE_DOMICILE = "SERVICE_AIDE_DOMICILE"
+    TRANSPORTEUR = "TRANSPORTEUR"
+
+
+class FacilitatorRole(StrEnum):
+    """L'animateur qui joue un stimulus pendant l'exercice (colonne « Animateur »)."""
+
+    ANIMATEUR_PRINCIPAL = "ANIMATEUR_PRINCIPAL"
+    ANIMATEUR_AUTORITES = "ANIMATEUR_AUTORITES"
+    ANIMATEUR_TECHNIQUE = "ANIMATEUR_TECHNIQUE"
+    ANIMATEUR_PROCHES_MEDIAS = "ANIMATEUR_PROCHES_MEDIAS"
+    ANIMATEUR_TERRAIN = "ANIMATEUR_TERRAIN"
 
 
 class InjectAnchor(StrEnum):

@@ -27,10 +27,12 @@ import msgspec
 from service.kit.catalogue import Catalogue, get_catalogue
 from service.kit.codes import (
     AnswerType,
+    CategoryTrait,
     ExerciseFormat,
     ExerciseLevel,
     QuestionSection,
     ScenarioType,
+    ServiceMode,
     SiAttributeType,
     SiCategory,
 )
@@ -75,6 +77,10 @@ class KitFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 class Option(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     code: str
     label: str
+    # Offered only to an establishment of one of these modes of care, and of a category with one
+    # of these traits (empty: to every establishment).
+    modes: tuple[ServiceMode, ...] = ()
+    traits: tuple[CategoryTrait, ...] = ()
 
 
 class OptionList(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -104,6 +110,10 @@ class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     unit: str | None = None
     max_length: int | None = None
     asked_if: Condition | None = None
+    # Asked only of an establishment of one of these modes of care, and of a category with one of
+    # these traits (empty: of every establishment).
+    modes: tuple[ServiceMode, ...] = ()
+    traits: tuple[CategoryTrait, ...] = ()
 
 
 class QuestionnaireFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

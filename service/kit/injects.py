@@ -22,7 +22,6 @@ from service.kit.catalogue import get_catalogue
 from service.kit.codes import (
     Channel,
     ContactRole,
-    EssmsCategory,
     ExerciseFormat,
     ExerciseLevel,
     InjectAnchor,
@@ -30,7 +29,6 @@ from service.kit.codes import (
     ParticipantRole,
     Phase,
     ScenarioType,
-    ServiceMode,
     SiCategory,
 )
 
@@ -41,12 +39,14 @@ from service.kit.rules import (
     AnyOf,
     Rule,
     SiAttribute,
+    SiHit,
     SiPresent,
     get_wording,
     parse_rule,
     rule_problems,
     wording_problems,
 )
+from service.kit.vocabulary import WORDS
 
 
 class InjectTemplate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -73,6 +73,11 @@ class InjectTemplate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     perturbation: bool = False
     requires: tuple[str, ...] = ()
     anchor: InjectAnchor | None = None
+    # A link of the alert chain (annuaire, circuit de signalement, « qui alertez-vous ? »): in the
+    # short format it is kept whatever the density, like an anchor.
+    alert_chain: bool = False
+    # When the facilitators play it, in French (« Seulement si personne n'a encore signalé… »).
+    play_if: str | None = None
 
 
 class InjectLibrary(msgspec.Struct, frozen=True):
@@ -83,23 +88,25 @@ class InjectLibrary(msgspec.Struct, frozen=True):
     min_gap_minutes: int
     # At most one optional stimulus per N minutes, per level.
     density_caps: dict[ExerciseLevel, int]
+    # In any window of this many minutes of play, at most density_window_limits[level] stimuli.
+    density_window_minutes: int
+    density_window_limits: dict[ExerciseLevel, int]
+    # No new thread (a stimulus that requires none) in this many minutes before FINEX.
+    quiet_minutes_before_finex: int
     # Where a stimulus goes when its recipient plays no part; each list ends with DIRECTION.
     fallback_recipients: dict[ParticipantRole, tuple[ParticipantRole, ...]]
-    # « résidents », « personnes accompagnées », « travailleurs »… for {usagers}.
-    user_words: dict[ServiceMode, str]
     # In file order.
     injects: dict[str, InjectTemplate]
-    # Preferred to user_words where a category speaks differently (« jeunes accueillis » in an IME).
-    user_words_by_category: dict[EssmsCategory, str] = {}
 
 
 def _placeholders() -> dict[str, str]:
     names = {
-        "etablissement": "Nom de l'établissement",
+        "etablissement": "Nom de l'établissement, avec son article (l'IME Les Genêts)",
         "categorie": "Catégorie de l'établissement",
-        "usagers": "Les usagers, selon le mode de prise en charge (résidents, patients…)",
         "nb_usagers": "Nombre d'usagers (questionnaire) ou capacité",
         "nb_sites": "Nombre de sites",
+        "crrc": "Le CRRC de l'annuaire de crise (CRRC de la région, sans annuaire)",
+        **WORDS,
     }
     label = get_catalogue().label
     for category in SiCategory:
@@ -140,6 +147,8 @@ class _InjectEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     perturbation: bool = False
     requires: tuple[str, ...] = ()
     anchor: InjectAnchor | None = None
+    alert_chain: bool = False
+    play_if: str | None = None
 
 
 class _LibraryFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -147,10 +156,11 @@ class _LibraryFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     reference_minutes: int
     min_gap_minutes: int
     density_caps: dict[ExerciseLevel, int]
+    density_window_minutes: int
+    density_window_limits: dict[ExerciseLevel, int]
+    quiet_minutes_before_finex: int
     fallback_recipients: dict[ParticipantRole, tuple[ParticipantRole, ...]]
-    user_words: dict[ServiceMode, str]
     injects: tuple[_InjectEntry, ...]
-    user_words_by_category: dict[EssmsCategory, str] = {}
 
 
 FILE = "injects.toml"
@@ -159,6 +169,10 @@ PRIORITIES = range(1, 6)
 # Minutes after FINEX the hot debrief may reach on the reference timeline.
 DEBRIEF_MARGIN = 60
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# A person of the crisis directory is named in parentheses after their role (« le DPO
+# ({contact_dpo}) »): without a name in the directory, the parentheses go and the role reads alone.
+_CONTACT = re.compile(r"\{(contact_[a-z_]+)\}")
+_CONTACT_IN_PARENTHESES = re.compile(r" \(\{contact_[a-z_]+\}\)")
 # Where each anchor sits on the timeline.
 ANCHOR_PHASES: Mapping[InjectAnchor, Phase] = MappingProxyType(
     {
@@ -176,10 +190,11 @@ ANCHOR_PHASES: Mapping[InjectAnchor, Phase] = MappingProxyType(
 FIRST_HOUR: tuple[Phase, ...] = (Phase.SIGNAL_FAIBLE, Phase.QUALIFICATION, Phase.ARBITRAGE, Phase.ESCALADE)
 
 
-def _always_playable(entry: _InjectEntry) -> bool:
-    """Selected whatever the establishment, level and format (scenario aside)."""
+def _always_playable(entry: _InjectEntry, *, ruled: bool = False) -> bool:
+    """Selected whatever the establishment, level and format (scenario aside); ``ruled``: except
+    for its rule (an anchor's variant for some establishments)."""
     return (
-        entry.rule is None
+        (ruled or entry.rule is None)
         and not entry.perturbation
         and not entry.requires
         and entry.min_level is ExerciseLevel.DEBUTANT
@@ -200,6 +215,13 @@ def _text_problems(where: str, entry: _InjectEntry) -> list[str]:
         problems.append(f"{where}: expected_reactions is empty")
     unknown = [name for name in _PLACEHOLDER.findall(entry.stimulus) if name not in PLACEHOLDERS]
     problems += [f"{where}: stimulus: unknown placeholder {{{name}}}" for name in unknown]
+    if _CONTACT.search(_CONTACT_IN_PARENTHESES.sub("", entry.stimulus)):
+        problems.append(
+            f"{where}: stimulus: a {{contact_…}} placeholder stands alone in parentheses after the role "
+            "it names (« le DPO ({contact_dpo}) »), so that the text reads without it"
+        )
+    if entry.play_if is not None and (not entry.play_if.strip() or "{" in entry.play_if):
+        problems.append(f"{where}: play_if is empty or holds a placeholder")
     if _PLACEHOLDER.sub("", entry.stimulus).count("{") or _PLACEHOLDER.sub("", entry.stimulus).count("}"):
         problems.append(f"{where}: stimulus: unbalanced brace")
     return problems
@@ -213,7 +235,7 @@ _SI_PLACEHOLDERS: Mapping[str, SiCategory] = MappingProxyType(
 
 def _guaranteed(rule: Rule | None) -> frozenset[SiCategory]:
     """The SI categories a component of which exists whenever ``rule`` holds."""
-    if isinstance(rule, SiPresent) or (isinstance(rule, SiAttribute) and rule.category is not None):
+    if isinstance(rule, SiPresent | SiHit) or (isinstance(rule, SiAttribute) and rule.category is not None):
         return frozenset({rule.category}) if rule.category else frozenset()
     if isinstance(rule, All):
         return frozenset().union(*map(_guaranteed, rule.rules))
@@ -240,8 +262,11 @@ def _lists_problems(where: str, entry: _InjectEntry, kit: Kit) -> list[str]:
         ("formats", entry.formats),
         ("competency_items", entry.competency_items),
     ):
-        if not values:
+        # Nothing is rated on the hot RETEX: the play is over.
+        if not values and not (field == "competency_items" and entry.phase is Phase.RETEX_CHAUD):
             problems.append(f"{where}: {field} is empty")
+    if entry.phase is Phase.RETEX_CHAUD and entry.competency_items:
+        problems.append(f"{where}: competency_items: nothing is rated on the hot RETEX")
         problems += [f"{where}: {field}: {value} is listed twice" for value in duplicates(values)]
     problems += [
         f"{where}: competency_items: unknown competency item {item}"
@@ -279,10 +304,10 @@ def _anchor_problems(where: str, entry: _InjectEntry) -> list[str]:
     problems: list[str] = []
     if entry.phase is not ANCHOR_PHASES[entry.anchor]:
         problems.append(f"{where}: anchor {entry.anchor} belongs to phase {ANCHOR_PHASES[entry.anchor]}")
-    if not _always_playable(entry):
+    if not _always_playable(entry, ruled=True):
         problems.append(
-            f"{where}: anchor: an anchor is played in every exercise (no rule, requires or perturbation; "
-            "min_level DEBUTANT; every format)"
+            f"{where}: anchor: an anchor is played in every exercise (no requires or perturbation; "
+            "min_level DEBUTANT; every format; a rule only on a variant)"
         )
     return problems
 
@@ -333,9 +358,9 @@ def _coverage_problems(entries: Iterable[_InjectEntry]) -> list[str]:
     problems: list[str] = []
     for scenario in ScenarioType:
         own = [entry for entry in entries if scenario in entry.scenario_types]
-        anchors = {entry.anchor for entry in own}
+        anchors = {entry.anchor for entry in own if entry.rule is None}
         problems += [
-            f"{FILE}: scenario {scenario}: no inject is anchor {anchor}"
+            f"{FILE}: scenario {scenario}: no inject without a rule is anchor {anchor}"
             for anchor in InjectAnchor
             if anchor not in anchors
         ]
@@ -365,17 +390,14 @@ def _settings_problems(data: _LibraryFile) -> list[str]:
         if cap <= 0
     ]
     problems += [
-        f"{FILE}: user_words: {mode} is missing" for mode in ServiceMode if mode not in data.user_words
+        f"{FILE}: density_window_limits: {level} is missing"
+        for level in ExerciseLevel
+        if level not in data.density_window_limits
     ]
-    words = {f"user_words: {mode}": word for mode, word in data.user_words.items()}
-    words |= {
-        f"user_words_by_category: {category}": word for category, word in data.user_words_by_category.items()
-    }
-    problems += [
-        f"{FILE}: {where} is empty or has surrounding spaces"
-        for where, word in words.items()
-        if not word.strip() or word != word.strip()
-    ]
+    if data.density_window_minutes <= 0 or any(limit <= 0 for limit in data.density_window_limits.values()):
+        problems.append(f"{FILE}: density_window_minutes and density_window_limits must be positive")
+    if data.quiet_minutes_before_finex < 0:
+        problems.append(f"{FILE}: quiet_minutes_before_finex must be zero or more")
     for role in ParticipantRole:
         route = data.fallback_recipients.get(role, ())
         if role is ParticipantRole.DIRECTION:
@@ -412,6 +434,10 @@ def build_inject_library(document: object, kit: Kit) -> InjectLibrary:
         problems += _lists_problems(where, entry, kit)
         problems += _timing_problems(where, entry, data.reference_minutes)
         problems += _anchor_problems(where, entry)
+        if entry.alert_chain and (entry.requires or entry.anchor is not None):
+            problems.append(
+                f"{where}: alert_chain: a link of the alert chain requires nothing and is no anchor"
+            )
         rule = None
         if entry.rule is not None:
             try:
@@ -432,10 +458,11 @@ def build_inject_library(document: object, kit: Kit) -> InjectLibrary:
         reference_minutes=data.reference_minutes,
         min_gap_minutes=data.min_gap_minutes,
         density_caps=data.density_caps,
+        density_window_minutes=data.density_window_minutes,
+        density_window_limits=data.density_window_limits,
+        quiet_minutes_before_finex=data.quiet_minutes_before_finex,
         fallback_recipients=data.fallback_recipients,
-        user_words=data.user_words,
         injects=templates,
-        user_words_by_category=data.user_words_by_category,
     )
 
 

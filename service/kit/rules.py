@@ -21,6 +21,7 @@ import msgspec
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import (
     AnswerType,
+    CategoryTrait,
     EssmsCategory,
     ExerciseFormat,
     ExerciseLevel,
@@ -62,6 +63,10 @@ class RuleContext(msgspec.Struct, frozen=True):
     include_perturbations: bool
     answers: Mapping[str, Any]
     components: tuple[ComponentFacts, ...]
+    # What the category is or does (catalogue ``traits``).
+    traits: frozenset[CategoryTrait] = frozenset()
+    # The SI categories the exercise's scenario hits (scenarios.toml ``impacted_categories``).
+    impacted_categories: frozenset[SiCategory] = frozenset()
 
 
 Operator = Literal["equals", "in", "contains", "at_least"]
@@ -340,6 +345,31 @@ class SiPresent(_Rule, frozen=True):
         return [self.said(negated=not self.evaluate(context))]
 
 
+class SiHit(_Rule, frozen=True):
+    """A component of ``category`` is described and the exercise's scenario hits that category:
+    a stimulus about a component speaks only of what the scenario breaks."""
+
+    category: SiCategory
+
+    def evaluate(self, context: RuleContext) -> bool:
+        return self.category in context.impacted_categories and SiPresent(self.category).evaluate(context)
+
+    def reads(self) -> frozenset[str]:
+        return frozenset({f"si:{self.category}", "param:scenario_type"})
+
+    def said(self, negated: bool) -> str:
+        noun = get_wording().si_categories[self.category]
+        touched = noun.agree("touché{e}")
+        if negated:
+            return f"{noun.none} {touched} par le scénario"
+        return f"{noun.noun} {touched} par le scénario"
+
+    def facts(self, context: RuleContext) -> list[str]:
+        if not SiPresent(self.category).evaluate(context):
+            return [SiPresent(self.category).said(negated=True)]
+        return [self.said(negated=not self.evaluate(context))]
+
+
 class SiAttribute(_Rule, frozen=True):
     """At least one component (of ``category``, or of any category when None) has ``attribute``
     compared to ``value`` by ``operator`` (equals, in, at_least)."""
@@ -569,6 +599,25 @@ class ServiceModeIn(_Rule, frozen=True):
         return [get_wording().service_modes[context.service_mode].yes]
 
 
+class HasTrait(_Rule, frozen=True):
+    """The establishment's category has ``trait`` (« dispense des soins », « accompagne des enfants »)."""
+
+    trait: CategoryTrait
+
+    def evaluate(self, context: RuleContext) -> bool:
+        return self.trait in context.traits
+
+    def reads(self) -> frozenset[str]:
+        return frozenset({"category"})
+
+    def said(self, negated: bool) -> str:
+        label = _label(self.trait)
+        return f"catégorie hors {_quoted(label)}" if negated else f"{label[0].lower()}{label[1:]}"
+
+    def facts(self, context: RuleContext) -> list[str]:
+        return [f"catégorie\u00a0: {_label(context.category)}"]
+
+
 class LevelAtLeast(_Rule, frozen=True):
     level: ExerciseLevel
 
@@ -588,8 +637,8 @@ class LevelAtLeast(_Rule, frozen=True):
 
 
 Rule: TypeAlias = (
-    "All | AnyOf | Not | SiPresent | SiAttribute | AnswerIs | ParameterIn | CategoryIn | ServiceModeIn"
-    " | LevelAtLeast"
+    "All | AnyOf | Not | SiPresent | SiHit | SiAttribute | AnswerIs | ParameterIn | CategoryIn"
+    " | ServiceModeIn | HasTrait | LevelAtLeast"
 )
 
 
@@ -702,6 +751,8 @@ _PARSERS: dict[str, Callable[[object, str], Rule]] = {
     "any": _combination(AnyOf),
     "not": lambda raw, where: Not(parse_rule(raw, where=where)),
     "si_present": lambda raw, where: SiPresent(_code(SiCategory, raw, where)),
+    "si_hit": lambda raw, where: SiHit(_code(SiCategory, raw, where)),
+    "trait": lambda raw, where: HasTrait(_code(CategoryTrait, raw, where)),
     "si_attribute": _si_attribute,
     "answer": _answer,
     "parameter": _parameter,

@@ -47,6 +47,7 @@ from service.kit.codes import (
     EssmsCategory,
     ExerciseFormat,
     ExerciseLevel,
+    FacilitatorRole,
     InjectAnchor,
     InjectSender,
     ParticipantRole,
@@ -57,6 +58,7 @@ from service.kit.codes import (
 from service.kit.content import Kit
 from service.kit.injects import InjectLibrary, InjectTemplate
 from service.kit.rules import ComponentFacts, RuleContext, evaluate, explain
+from service.kit.vocabulary import get_vocabulary
 from service.lib.time import PARIS, paris_moment
 
 # Bumped whenever a change to this module can change a chronogram generated from the same inputs
@@ -66,6 +68,13 @@ GENERATOR_VERSION = "1.0.0"
 # The questionnaire answers some placeholders read.
 USERS_QUESTION = "Q_NB_USAGERS"
 SITES_QUESTION = "Q_SITES_MULTIPLES"
+# Whether anybody stays the night: an IME without internat is a day service.
+NIGHT_QUESTION = "Q_PRESENCE_NUIT"
+# Who authorised the establishment: the category's usual authority when left open.
+AUTHORITIES_QUESTION = "Q_AUTORITES"
+# The webinar's first hour is played in real minutes up to the escalation (T+90) whenever the
+# play is at least as long as the reference timeline; what is longer stretches what follows.
+REAL_MINUTES_UNTIL = 90
 
 # Steps of the session rather than stimuli: neither spaced nor counted in the density.
 SESSION_PHASES = frozenset({Phase.DEBEX, Phase.FINEX, Phase.RETEX_CHAUD})
@@ -104,6 +113,9 @@ class OrganisationProfile(msgspec.Struct, frozen=True, kw_only=True, forbid_unkn
     service_mode: ServiceMode
     capacity_places: int | None = None
     sites_count: int = 1
+    # The region, for the name of its CRRC ({crrc}).
+    region_code: str | None = None
+    region_name: str | None = None
 
 
 class ExerciseParameters(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -152,6 +164,8 @@ class GeneratedEntry(msgspec.Struct, frozen=True, kw_only=True):
     clock_time: str | None
     phase: Phase
     sender: InjectSender
+    # Who of the facilitators plays the sender (column « Animateur »).
+    facilitator: FacilitatorRole
     recipient: ParticipantRole
     channel: Channel
     title: str
@@ -162,6 +176,8 @@ class GeneratedEntry(msgspec.Struct, frozen=True, kw_only=True):
     # Why the line is there, in French.
     reason: str
     routing_note: str | None
+    # When the facilitators play it (« Seulement si personne n'a encore signalé… »), in French.
+    play_if: str | None
     unresolved_placeholders: tuple[str, ...]
 
 
@@ -236,19 +252,32 @@ def format_clock(clock: time | None) -> str | None:
 
 
 def scale_offset(offset: int, reference_minutes: int, window: Timing) -> int:
-    """A reference offset on the exercise's timeline: T0 … FINEX linearly (halves round up),
-    the DEBEX within the briefing, what follows FINEX within the debriefing."""
+    """A reference offset on the exercise's timeline. The DEBEX stays within the briefing; what
+    follows FINEX (the hot RETEX) starts within the first third of the debriefing, so that the
+    RETEX keeps most of it. Between T0 and FINEX: the webinar's real minutes up to the escalation
+    when the play is at least as long as the reference, what follows stretched to the FINEX;
+    a shorter play is scaled linearly (halves round up)."""
     if offset < 0:
         return max(offset, window.first_offset)
+    play = window.play_minutes
     if offset > reference_minutes:
-        return window.play_minutes + min(offset - reference_minutes, window.debriefing_minutes)
-    return (2 * offset * window.play_minutes + reference_minutes) // (2 * reference_minutes)
+        return play + min(offset - reference_minutes, window.debriefing_minutes // 3)
+    if play >= reference_minutes > REAL_MINUTES_UNTIL:
+        if offset <= REAL_MINUTES_UNTIL:
+            return offset
+        span, stretched = reference_minutes - REAL_MINUTES_UNTIL, play - REAL_MINUTES_UNTIL
+        return REAL_MINUTES_UNTIL + (2 * (offset - REAL_MINUTES_UNTIL) * stretched + span) // (2 * span)
+    return (2 * offset * play + reference_minutes) // (2 * reference_minutes)
 
 
 def fill_placeholders(text: str, values: Mapping[str, str]) -> tuple[str, list[str]]:
     """``text`` with the known placeholders filled, the French article or preposition before
-    each agreeing with its value (« de Atalante » → « d'Atalante », « de Les Tilleuls » → « des
-    Tilleuls »); unknown placeholders stay visible, and are listed."""
+    each agreeing with its value (« de Atalante » → « d'Atalante », « de le médecin » → « du
+    médecin », « de Les Tilleuls » → « des Tilleuls »), and a value that opens a sentence
+    capitalised. A person of the crisis directory the directory does not name goes with its
+    parentheses (« le DPO ({contact_dpo}) » → « le DPO »). Unknown placeholders stay visible,
+    and are listed."""
+    text = _CONTACT_IN_PARENTHESES.sub(lambda match: match[0] if match[1] in values else "", text)
     unresolved: list[str] = []
     pieces: list[str] = []
     position = 0
@@ -257,6 +286,8 @@ def fill_placeholders(text: str, values: Mapping[str, str]) -> tuple[str, list[s
         name = match[1]
         if name in values:
             before, value = _agree(before, values[name])
+            if _opens_sentence("".join(pieces) + before):
+                value = value[:1].upper() + value[1:]
         else:
             unresolved.append(name)
             value = match[0]
@@ -266,12 +297,22 @@ def fill_placeholders(text: str, values: Mapping[str, str]) -> tuple[str, list[s
     return "".join(pieces), unresolved
 
 
-# « de » + « Les Tilleuls » → « des Tilleuls »; « à » + « Le Clos » → « au Clos ».
+_CONTACT_IN_PARENTHESES = re.compile(r" \(\{(contact_[a-z_]+)\}\)")
+# What ends a sentence, or opens a quotation: the next word takes a capital.
+_SENTENCE_ENDS = (".", "!", "?", "…", "«")
+
+
+def _opens_sentence(before: str) -> bool:
+    stripped = before.rstrip(" \u00a0")
+    return not stripped or stripped.endswith(_SENTENCE_ENDS)
+
+
+# « de » + « les Tilleuls » → « des Tilleuls »; « à » + « le médecin » → « au médecin ».
 _ARTICLE_CONTRACTIONS = {
-    ("de", "Les"): "des",
-    ("de", "Le"): "du",
-    ("à", "Les"): "aux",
-    ("à", "Le"): "au",
+    ("de", "les"): "des",
+    ("de", "le"): "du",
+    ("à", "les"): "aux",
+    ("à", "le"): "au",
 }
 # Words that elide before a vowel: « de Ogirys » → « d'Ogirys », « que IME » → « qu'IME ».
 _ELIDING = {"de": "d'", "que": "qu'", "le": "l'", "la": "l'"}
@@ -287,7 +328,7 @@ def _agree(before: str, value: str) -> tuple[str, str]:
     word, head = match[1], before[: match.start()]
     lower = word.lower()
     first, _, rest = value.partition(" ")
-    contracted = _ARTICLE_CONTRACTIONS.get((lower, first))
+    contracted = _ARTICLE_CONTRACTIONS.get((lower, first.lower()))
     if contracted is not None and rest:
         return head + _same_case(contracted, word) + " ", rest
     if lower in _ELIDING and value[0] in _VOWELS:
@@ -299,17 +340,19 @@ def _same_case(replacement: str, word: str) -> str:
     return replacement[0].upper() + replacement[1:] if word[0].isupper() else replacement
 
 
-def placeholder_values(inputs: GenerationInputs, library: InjectLibrary) -> dict[str, str]:
-    organisation, answers = inputs.organisation, inputs.answers
-    values = {
-        "etablissement": organisation.short_name or organisation.name,
+def placeholder_values(inputs: GenerationInputs) -> dict[str, str]:
+    """Every placeholder this establishment fills: its name with its article, the words of the
+    vocabulary as its category and answers say them, its CRRC, its SI components and the people
+    of its crisis directory."""
+    organisation = inputs.organisation
+    answers = effective_answers(inputs)
+    vocabulary = get_vocabulary()
+    values = vocabulary.words(organisation.category, effective_service_mode(inputs), answers)
+    values |= {
+        "etablissement": vocabulary.name_with_article(organisation.short_name or organisation.name),
         "categorie": get_catalogue().label(organisation.category),
+        "crrc": vocabulary.crrc(organisation.region_code, organisation.region_name),
     }
-    word = library.user_words_by_category.get(organisation.category) or library.user_words.get(
-        organisation.service_mode
-    )
-    if word is not None:
-        values["usagers"] = word
     users = answers.get(USERS_QUESTION)
     if _is_integer(users):
         values["nb_usagers"] = str(users)
@@ -330,6 +373,28 @@ def placeholder_values(inputs: GenerationInputs, library: InjectLibrary) -> dict
     for contact in inputs.contacts:
         values.setdefault(f"contact_{contact.role.lower()}", contact.name)
     return values
+
+
+def effective_service_mode(inputs: GenerationInputs) -> ServiceMode:
+    """The mode of care the stimuli speak of: a category that may run without internat (IME,
+    ITEP…) is a day service when the questionnaire says nobody stays the night."""
+    organisation = inputs.organisation
+    entry = get_catalogue().essms_categories[organisation.category]
+    if (
+        entry.service_mode_without_night is not None
+        and organisation.service_mode is entry.service_mode
+        and inputs.answers.get(NIGHT_QUESTION) is False
+    ):
+        return entry.service_mode_without_night
+    return organisation.service_mode
+
+
+def effective_answers(inputs: GenerationInputs) -> dict[str, AnswerValue]:
+    """The answers, with the category's usual authority when the questionnaire leaves it open."""
+    authorities = get_catalogue().essms_categories[inputs.organisation.category].authorities
+    if authorities is None or AUTHORITIES_QUESTION in inputs.answers:
+        return dict(inputs.answers)
+    return {**inputs.answers, AUTHORITIES_QUESTION: authorities}
 
 
 def _quoted(text: str) -> str:
@@ -372,24 +437,27 @@ class _Placed(msgspec.Struct, frozen=True):
         return (self.offset, PHASE_RANK[template.phase], -template.priority, template.code)
 
 
-def rule_context(inputs: GenerationInputs) -> RuleContext:
+def rule_context(inputs: GenerationInputs, kit: Kit) -> RuleContext:
     parameters = inputs.parameters
+    category = get_catalogue().essms_categories[inputs.organisation.category]
     return RuleContext(
         category=inputs.organisation.category,
-        service_mode=inputs.organisation.service_mode,
+        service_mode=effective_service_mode(inputs),
         level=parameters.level,
         format=parameters.format,
         scenario_type=parameters.scenario_type,
         include_perturbations=parameters.include_perturbations,
-        answers=inputs.answers,
+        answers=effective_answers(inputs),
         components=inputs.components,
+        traits=frozenset(category.traits),
+        impacted_categories=frozenset(kit.scenarios[parameters.scenario_type].impacted_categories),
     )
 
 
 def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> GeneratedChronogram:
     """The chronogram of ``inputs`` (see the module's docstring for the steps)."""
     parameters = inputs.parameters
-    context = rule_context(inputs)
+    context = rule_context(inputs, kit)
     window = timing(parameters, kit)
     scenario = [t for t in library.injects.values() if parameters.scenario_type in t.scenario_types]
     left_out: list[LeftOut] = []
@@ -398,9 +466,15 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
     anchors = _anchors(scenario, inputs, kit, context)
     anchor_codes = {pick.code for pick in anchors}
     optional = _with_requirements(optional, anchor_codes, left_out)
+    # The short format is the alert chain: its links are kept like milestones.
+    protected = {
+        pick.code
+        for pick in optional
+        if pick.template.alert_chain and parameters.format is ExerciseFormat.SENSIBILISATION
+    }
     cap = library.density_caps.get(parameters.level)
     if cap:
-        optional = _within_density(optional, anchor_codes, window.play_minutes // cap, left_out)
+        optional = _within_density(optional, anchor_codes, protected, window.play_minutes // cap, left_out)
 
     present = set(parameters.participant_roles) or set(ParticipantRole)
     placed = [
@@ -412,9 +486,17 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
         )
         for pick in [*anchors, *optional]
     ]
-    placed = _spaced(placed, anchor_codes, library.min_gap_minutes, window, left_out)
+    pacing = _Pacing(
+        gap=library.min_gap_minutes,
+        window=library.density_window_minutes,
+        per_window=library.density_window_limits[parameters.level],
+        last_new_thread=window.play_minutes
+        - min(library.quiet_minutes_before_finex, window.play_minutes // 5),
+        last_minute=max(window.play_minutes - 1, 0),
+    )
+    placed = _spaced(placed, anchor_codes, protected, pacing, left_out)
 
-    values = placeholder_values(inputs, library)
+    values = placeholder_values(inputs)
     entries = tuple(
         _render(seq, item, values, parameters)
         for seq, item in enumerate(sorted(placed, key=_Placed.order), start=1)
@@ -517,14 +599,17 @@ def _with_requirements(picks: list[_Pick], anchor_codes: set[str], left_out: lis
 
 
 def _within_density(
-    picks: list[_Pick], anchor_codes: set[str], allowed: int, left_out: list[LeftOut]
+    picks: list[_Pick], anchor_codes: set[str], protected: set[str], allowed: int, left_out: list[LeftOut]
 ) -> list[_Pick]:
-    """At most ``allowed`` optional stimuli: by priority (then code), each with what it requires."""
-    stimuli = [pick for pick in picks if pick.is_stimulus]
+    """At most ``allowed`` optional stimuli besides the ``protected`` ones: by priority (then
+    code), each with what it requires."""
+    stimuli = [pick for pick in picks if pick.is_stimulus and pick.code not in protected]
     if len(stimuli) <= allowed:
         return picks
     by_code = {pick.code: pick for pick in picks}
-    kept: set[str] = {pick.code for pick in picks if not pick.is_stimulus}
+    kept: set[str] = {pick.code for pick in picks if not pick.is_stimulus} | protected
+    for code in protected:
+        kept |= _requirements(code, by_code, anchor_codes)
     count = 0
     for pick in sorted(stimuli, key=lambda p: (-p.template.priority, p.code)):
         if pick.code in kept:
@@ -575,32 +660,67 @@ def _route(pick: _Pick, offset: int, present: set[ParticipantRole], library: Inj
     return _Placed(pick, offset, recipient, note)
 
 
+class _Pacing(msgspec.Struct, frozen=True, kw_only=True):
+    """How close stimuli may be: ``gap`` minutes between two to one recipient, at most
+    ``per_window`` in any ``window`` minutes, no new thread after ``last_new_thread`` and nothing
+    after ``last_minute`` (the FINEX is the next)."""
+
+    gap: int
+    window: int
+    per_window: int
+    last_new_thread: int
+    last_minute: int
+
+    def crowded(self, minute: int, minutes: Sequence[int]) -> bool:
+        """Whether one more stimulus at ``minute`` fills some window beyond its limit."""
+        for start in range(minute - self.window + 1, minute + 1):
+            if sum(1 for other in minutes if start <= other < start + self.window) >= self.per_window:
+                return True
+        return False
+
+
 def _spaced(
-    items: list[_Placed], anchor_codes: set[str], gap: int, window: Timing, left_out: list[LeftOut]
+    items: list[_Placed],
+    anchor_codes: set[str],
+    protected: set[str],
+    pacing: _Pacing,
+    left_out: list[LeftOut],
 ) -> list[_Placed]:
-    """Stimuli to one recipient ``gap`` minutes apart at least: anchors take their minute first,
-    then each optional stimulus the first free minute from its own; one pushed to FINEX or
-    beyond is left out, with whatever requires it."""
+    """Stimuli placed by ``pacing``: anchors take their minute first (spaced per recipient
+    only), then the protected links of the alert chain, then each optional stimulus the first
+    minute from its own, after what it requires, that keeps every rule; an optional stimulus
+    with no such minute before the FINEX is left out, with whatever requires it. A protected
+    one that finds none takes the first minute spaced for its recipient."""
     busy: dict[ParticipantRole, list[int]] = {}
+    minutes: list[int] = []
+    at: dict[str, int] = {}
     placed: list[_Placed] = []
     dropped: set[str] = set()
-    last_minute = max(window.play_minutes - 1, 0)
-    anchors = sorted((item for item in items if item.pick.code in anchor_codes), key=_Placed.order)
-    optional = sorted((item for item in items if item.pick.code not in anchor_codes), key=_Placed.order)
-    for item in [*anchors, *optional]:
+    ordered = sorted(items, key=_Placed.order)
+    ranks = dict.fromkeys(anchor_codes, 0) | dict.fromkeys(protected, 1)
+    for item in sorted(ordered, key=lambda entry: ranks.get(entry.pick.code, 2)):
+        code = item.pick.code
         if not item.pick.is_stimulus:
             placed.append(item)
             continue
         taken = busy.setdefault(item.recipient, [])
-        minute = _free_minute(item.offset, taken, gap)
-        if minute > last_minute:
-            if item.pick.code not in anchor_codes:
-                dropped.add(item.pick.code)
-                left_out.append(LeftOut(inject_code=item.pick.code, reason="Plus de place avant la FINEX."))
-                continue
+        if code in anchor_codes:
             # A play too short to space the milestones: they stay, as close as they must.
-            minute = last_minute
+            minute = min(_free_minute(item.offset, taken, pacing.gap), pacing.last_minute)
+        else:
+            after = max((at[other] + 1 for other in item.pick.template.requires if other in at), default=0)
+            last = pacing.last_minute if item.pick.template.requires else pacing.last_new_thread
+            found = _paced_minute(max(item.offset, after), taken, minutes, last, pacing)
+            if found is None and code in protected:
+                found = min(_free_minute(max(item.offset, after), taken, pacing.gap), pacing.last_minute)
+            if found is None or any(other in dropped for other in item.pick.template.requires):
+                dropped.add(code)
+                left_out.append(LeftOut(inject_code=code, reason=_NO_ROOM))
+                continue
+            minute = found
         taken.append(minute)
+        minutes.append(minute)
+        at[code] = minute
         placed.append(msgspec.structs.replace(item, offset=minute))
     while dependent := {
         item.pick.code for item in placed if any(code in dropped for code in item.pick.template.requires)
@@ -612,6 +732,28 @@ def _spaced(
         dropped |= dependent
         placed = [item for item in placed if item.pick.code not in dependent]
     return placed
+
+
+_NO_ROOM = (
+    "Plus de place avant la FINEX sans surcharger les joueurs (au plus un nombre limité de stimuli "
+    "par tranche de dix minutes, aucun nouveau sujet dans les dernières minutes)."
+)
+
+
+def _paced_minute(
+    start: int, taken: Sequence[int], minutes: Sequence[int], last: int, pacing: _Pacing
+) -> int | None:
+    """The first minute from ``start`` to ``last`` spaced for the recipient and in an uncrowded
+    window; None when there is none."""
+    minute = start
+    while minute <= last:
+        minute = _free_minute(minute, taken, pacing.gap)
+        if minute > last:
+            return None
+        if not pacing.crowded(minute, minutes):
+            return minute
+        minute += 1
+    return None
 
 
 def _free_minute(start: int, taken: Iterable[int], gap: int) -> int:
@@ -639,6 +781,7 @@ def _render(
         clock_time=format_clock(clock_at(parameters, item.offset)),
         phase=template.phase,
         sender=template.sender,
+        facilitator=get_catalogue().inject_senders[template.sender].facilitator,
         recipient=item.recipient,
         channel=template.channel,
         title=title,
@@ -648,5 +791,6 @@ def _render(
         inject_code=template.code,
         reason=item.pick.reason,
         routing_note=item.routing_note,
+        play_if=template.play_if,
         unresolved_placeholders=tuple(dict.fromkeys(missing)),
     )

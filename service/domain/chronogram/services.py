@@ -61,6 +61,7 @@ from service.kit.content import Kit, get_kit
 from service.kit.injects import get_inject_library
 from service.kit.rules import ComponentFacts
 from service.lib.etags import check_if_match
+from service.lib.geography import load_geography
 from service.security.principal import Caller
 
 INVALID_DETAIL = "Certaines valeurs ne respectent pas les règles : voir la liste des erreurs."
@@ -110,6 +111,8 @@ def generation_inputs(
             service_mode=ServiceMode(organisation.service_mode),
             capacity_places=organisation.capacity_places,
             sites_count=organisation.sites_count,
+            region_code=organisation.region_code,
+            region_name=_region_name(organisation.region_code),
         ),
         parameters=exercise_parameters(exercise),
         answers=dict(answers),
@@ -118,6 +121,11 @@ def generation_inputs(
             ContactFacts(role=ContactRole(contact.role), name=contact.name) for contact in contacts
         ),
     )
+
+
+def _region_name(code: str | None) -> str | None:
+    region = None if code is None else load_geography().region(code)
+    return None if region is None else region.name
 
 
 def exercise_timing(exercise: Exercise, kit: Kit) -> Timing:
