@@ -10,7 +10,19 @@ import pytest
 
 from service.kit.codes import AccountRole
 from tests.conftest import KeyIssuer, bearer
-from tests.evaluation_support import PLAYED, URL, Client, example_grid, new_exercise, new_organisation
+from tests.evaluation_support import (
+    PLAYED,
+    URL,
+    Client,
+    example_grid,
+    example_table,
+    fr,
+    new_exercise,
+    new_organisation,
+    percent,
+    points,
+    signed,
+)
 from tests.problems import assert_problem
 
 pytestmark = pytest.mark.anyio
@@ -66,12 +78,23 @@ async def test_the_worked_example_through_the_api(client: Client, organisation_i
         ("ALERTE_SIGNALEMENT", 1.0, 0.33),
         ("COMMUNICATION", 2.25, 1.0),
     ]
-    assert computed["strongest_family"] == {
-        "family_code": "COMMUNICATION",
-        "label": "Communication",
+    # Same score as Gouvernance de crise, better rate: Communication alone; the two weakest are
+    # equal on score and rate: both, ex aequo.
+    assert computed["strongest"] == {
+        "families": [{"family_code": "COMMUNICATION", "label": "Communication"}],
+        "ex_aequo": False,
         "score": 2.25,
+        "acquisition_rate": 1.0,
     }
-    assert computed["weakest_family"]["family_code"] == "RECONSTRUCTION_IT"
+    assert computed["weakest"] == {
+        "families": [
+            {"family_code": "RECONSTRUCTION_IT", "label": "Reconstruction IT"},
+            {"family_code": "ALERTE_SIGNALEMENT", "label": "Alerte et signalement"},
+        ],
+        "ex_aequo": True,
+        "score": 1.0,
+        "acquisition_rate": 0.33,
+    }
     family = computed["families"][0]
     assert family["label"] == "Continuité de l'activité (ESMS)"
     assert family["items"][0] == {
@@ -92,13 +115,66 @@ async def test_the_worked_example_through_the_api(client: Client, organisation_i
     comparison = body["comparison"]
     assert (comparison["previous_exercise_id"], comparison["previous_title"]) == (before, "Exercice 2025")
     assert comparison["previous_exercise_date"] == "2025-03-14"
-    assert (comparison["overall_score_delta"], comparison["overall_acquisition_rate_delta"]) == (0.75, 0.48)
-    assert [(item["family_code"], item["score_delta"]) for item in comparison["families"]] == [
-        ("CONTINUITE_ACTIVITE", 0.83),
-        ("RECONSTRUCTION_IT", 1.0),
-        ("GOUVERNANCE_CRISE", 1.25),
-        ("ALERTE_SIGNALEMENT", None),
-        ("COMMUNICATION", 0.25),
+    # On the 17 items rated both times only (not +0.75 / +0.48 over different perimeters).
+    assert comparison["overall"] == {
+        "compared_count": 17,
+        "excluded_count": 6,
+        "score": 1.88,
+        "previous_score": 1.06,
+        "score_delta": 0.82,
+        "acquisition_rate": 0.76,
+        "previous_acquisition_rate": 0.24,
+        "acquisition_rate_delta": 0.53,
+    }
+    assert [
+        (item["family_code"], item["compared_count"], item["score_delta"]) for item in comparison["families"]
+    ] == [
+        ("CONTINUITE_ACTIVITE", 6, 0.83),
+        ("RECONSTRUCTION_IT", 3, 1.0),
+        ("GOUVERNANCE_CRISE", 4, 1.25),
+        ("ALERTE_SIGNALEMENT", 0, None),
+        ("COMMUNICATION", 4, 0.25),
+    ]
+    assert comparison["excluded_families"] == [
+        {"family_code": "ALERTE_SIGNALEMENT", "label": "Alerte et signalement"}
+    ]
+    assert comparison["families"][1]["excluded_items"] == [
+        {
+            "item_code": "RI_OUTILS_ADMIN",
+            "label": "Sécuriser les outils d'administration avant de les réutiliser",
+            "rating": "NA",
+            "previous_rating": "NON_REALISE",
+            "reason": "N/A lors de cet exercice",
+        }
+    ]
+    # What the quality manager reads in docs/examples/resultats-exemple.md is what the API says.
+    assert example_table("tableau: familles")[:-1] == [
+        [
+            family["label"],
+            str(family["rated_count"]),
+            str(family["na_count"]),
+            str(family["acquired_count"]),
+            percent(family["acquisition_rate"]),
+            fr(family["score"]),
+        ]
+        for family in computed["families"]
+    ]
+    progression = example_table("tableau: progression")
+    assert [row[:2] for row in progression] == [
+        *([item["label"], str(item["compared_count"])] for item in comparison["families"]),
+        ["Ensemble", "17"],
+    ]
+    overall = comparison["overall"]
+    assert progression[-1][2:] == [
+        percent(overall["previous_acquisition_rate"]),
+        percent(overall["acquisition_rate"]),
+        points(overall["acquisition_rate_delta"]),
+        fr(overall["previous_score"]),
+        fr(overall["score"]),
+        signed(overall["score_delta"]),
+    ]
+    assert [row[4] for row in example_table("tableau: exclus")] == [
+        item["reason"] for family in comparison["families"] for item in family["excluded_items"]
     ]
     # The earlier exercise has nothing before it.
     assert (await results(client, before))["comparison"] is None
@@ -112,8 +188,8 @@ async def test_nothing_rated_yet_reads_as_null_not_zero(client: Client, organisa
     assert computed["overall"]["score"] is None
     assert computed["overall"]["acquisition_rate"] is None
     assert computed["overall"]["unrated_count"] == 23
-    assert computed["strongest_family"] is None
-    assert computed["weakest_family"] is None
+    assert computed["strongest"] is None
+    assert computed["weakest"] is None
     assert all(family["score"] is None for family in computed["families"])
     assert body["comparison"] is None
 
@@ -138,9 +214,12 @@ async def test_the_comparison_takes_the_latest_final_evaluation_before_this_one(
 
     comparison = (await results(client, current))["comparison"]
     assert (comparison["previous_exercise_id"], comparison["previous_title"]) == (previous, "2025")
-    # Nothing rated now: no progress to report, the previous scores are still shown.
+    # Nothing rated now: nothing to compare, every family and item is said to be left out.
     assert comparison["families"][0]["score_delta"] is None
-    assert comparison["families"][0]["previous_score"] == 1.0
+    assert comparison["families"][0]["previous_score"] is None
+    assert comparison["overall"]["compared_count"] == 0
+    assert len(comparison["excluded_families"]) == 5
+    assert comparison["families"][0]["excluded_items"][0]["reason"] == "Pas noté lors de cet exercice"
     # A closed exercise is compared with the latest before it.
     assert (await results(client, later))["comparison"]["previous_exercise_id"] == previous
     assert (await results(client, previous))["comparison"]["previous_exercise_id"] == older

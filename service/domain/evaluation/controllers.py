@@ -13,7 +13,7 @@ from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from service.db.models import CompetencyRating, ExerciseObservation
 from service.domain.evaluation.charts import SVG_MEDIA_TYPE, render_chart
-from service.domain.evaluation.engine import Framework, compare, compute_results, missing_items
+from service.domain.evaluation.engine import Framework, compare, compute_results, missing_items, unrated_items
 from service.domain.evaluation.schemas import (
     EvaluationCompleteness,
     EvaluationPut,
@@ -52,7 +52,8 @@ ROUNDING = (
     "Les moyennes, taux et écarts sont calculés exactement (fractions) puis arrondis une seule "
     "fois, à 2 décimales, la moitié s'arrondissant en s'éloignant de zéro (1,125 → 1,13 ; "
     "−0,125 → −0,13). Les items N/A sont exclus de tout calcul ; une famille sans item noté a un "
-    "score et un taux null."
+    "score et un taux null. Le score global est la moyenne de tous les items notés : une famille "
+    "pèse à proportion de ses items notés."
 )
 
 
@@ -97,6 +98,7 @@ def evaluation_read(grid: Grid) -> EvaluationRead:
         completeness=EvaluationCompleteness(
             rated=len(ratings), total=len(known), missing=missing, complete=not missing
         ),
+        unrated=unrated_items(ratings, scoring, grid.exercising),
         revision=grid.revision,
         updated_at=header.updated_at if header is not None else None,
     )
@@ -154,7 +156,15 @@ class EvaluationController(Controller):
     ) -> Response[EvaluationRead]:
         """Notes par item, évaluateur et avancement (items notés / items du référentiel).
 
-        Une grille jamais enregistrée est vide, de version 0 (ETag "0")."""
+        Une grille jamais enregistrée est vide, de version 0 (ETag "0").
+
+        Pour chaque item sans note, `unrated` dit si le chronogramme généré le met en jeu
+        (`exercised`, avec les entrées concernées : ni écartées, ni DEBEX, FINEX ou RETEX) et,
+        quand aucun stimulus ne le fait, propose `suggested_rating` NA (« Aucun stimulus du
+        chronogramme ne l'a mis en jeu. ») : la règle est N/A pour un item que l'exercice n'a
+        pas joué, « Non réalisé » pour un item joué mais non fait. La proposition n'est pas une
+        note : elle ne compte pas dans l'avancement et s'enregistre par `PUT` comme toute note.
+        Sans chronogramme généré, rien n'est proposé (`exercised` null)."""
         grid = await evaluations.get_grid(caller, exercise_id)
         return tagged(evaluation_read(grid), grid.revision)
 
@@ -291,9 +301,12 @@ class EvaluationController(Controller):
         description=(
             "Scores (0 à 3), nombre d'items notés, répartition sur l'échelle (N/A comptés à part), "
             "taux d'acquisition (part des items notés au moins « Satisfaisant »), résultat global, "
-            "familles la plus forte et la plus faible, données des graphiques, et comparaison avec "
-            "l'exercice évalué précédent de l'établissement (le plus récent avant celui-ci par "
-            "date, puis par création ; null s'il n'y en a pas). " + ROUNDING
+            "familles la plus forte et la plus faible (par score, puis taux d'acquisition ; "
+            "toutes celles qui sont à égalité sur les deux, ex_aequo), données des graphiques, et "
+            "comparaison avec l'exercice évalué précédent de l'établissement (le plus récent avant "
+            "celui-ci par date, puis par création ; null s'il n'y en a pas). La comparaison ne "
+            "porte que sur les items notés (hors N/A) les deux fois, des deux côtés ; les autres "
+            "items, et les familles qui n'en gardent aucun, sont nommés. " + ROUNDING
         ),
     )
     async def get_results(

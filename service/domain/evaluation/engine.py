@@ -16,10 +16,18 @@ Rules (DOMAIN, decision 1), applied to every item, family and to the whole grid 
   rounded once, at the edge, to 2 decimals, half away from zero (1.125 → 1.13, 0.665 → 0.67,
   −0.125 → −0.13): :func:`rounded`. Differences with a previous exercise are the rounding of
   the exact difference, not the difference of two rounded values;
-- strongest family: the highest score; ties go to the higher acquisition rate, then to the
-  family that comes first in the kit. Weakest: the lowest score; ties go to the lower
-  acquisition rate, then to the family that comes first in the kit. Families with nothing
-  rated take no part.
+- strongest family: the highest score, then the higher acquisition rate; weakest: the lowest
+  score, then the lower rate. Families equal on both are *ex aequo* and all reported: the kit's
+  order is no merit, so it never breaks a tie. Families with nothing rated take no part;
+- the progression since a previous exercise compares like with like: only the items rated
+  (not N/A) both times count, on both sides, and the others are named with the reason. An item
+  rated N/A or not rated on either side would otherwise move the perimeter, and the
+  « progression » with it.
+
+Pre-marking the grid: an item that no stimulus of the exercise's chronogram puts in play (its
+entries' ``competency_items``, leaving out the skipped ones and those outside play time: DEBEX,
+FINEX, RETEX) is proposed N/A; one that was played but not done is « Non réalisé », which only
+the evaluator can say.
 """
 
 from __future__ import annotations
@@ -34,22 +42,26 @@ import msgspec
 
 from service.domain.evaluation.schemas import (
     ChartData,
+    ExcludedItem,
     FamilyBars,
-    FamilyHighlight,
     FamilyProgress,
+    FamilyRanking,
+    FamilyRef,
     FamilyResult,
     ItemBar,
     ItemRatingPut,
     ItemResult,
+    OverallProgress,
     OverallResult,
     RadarAxis,
     RatingCount,
     ResultsComparison,
     ScoredResults,
+    UnratedItem,
 )
 from service.errors import FieldError
 from service.kit.catalogue import Catalogue
-from service.kit.codes import Rating
+from service.kit.codes import ChronogramEntryStatus, Phase, Rating
 from service.kit.content import Kit
 
 RADAR_CHART = "radar"
@@ -238,22 +250,30 @@ def family_tallies(ratings: Mapping[str, Rating], framework: Framework) -> dict[
     }
 
 
-def _extreme(
-    framework: Framework, tallies: Mapping[str, Tally], *, strongest: bool
-) -> FamilyHighlight | None:
-    """See the module's docstring for the tie rule; ``min`` keeps the first of equal keys, so
-    among equal keys the kit's order stands."""
-    sign = -1 if strongest else 1
-    candidates = [
-        (sign * score, sign * rate, family, score)
+def _ranking(framework: Framework, tallies: Mapping[str, Tally], *, strongest: bool) -> FamilyRanking | None:
+    """The families with the best (or worst) score, then rate, all of them when tied: see the
+    module's docstring. Exact fractions compare, so 2,25 and 2,2500001 are never tied."""
+    rated = [
+        (family, score, rate)
         for family in framework.families
         if (score := tallies[family.code].score) is not None
         and (rate := tallies[family.code].acquisition_rate) is not None
     ]
-    if not candidates:
+    if not rated:
         return None
-    *_, family, score = min(candidates, key=lambda candidate: candidate[:2])
-    return FamilyHighlight(family_code=family.code, label=family.label, score=rounded(score))
+    pick = max if strongest else min
+    _, best_score, best_rate = pick(rated, key=lambda candidate: (candidate[1], candidate[2]))
+    families = [
+        FamilyRef(family_code=family.code, label=family.label)
+        for family, score, rate in rated
+        if (score, rate) == (best_score, best_rate)
+    ]
+    return FamilyRanking(
+        families=families,
+        ex_aequo=len(families) > 1,
+        score=rounded(best_score),
+        acquisition_rate=rounded(best_rate),
+    )
 
 
 def chart_name(family_code: str) -> str:
@@ -308,8 +328,8 @@ def compute_results(
         complete=all(code in ratings for code in item_codes),
         overall=_overall(ratings, framework),
         families=families,
-        strongest_family=_extreme(framework, tallies, strongest=True),
-        weakest_family=_extreme(framework, tallies, strongest=False),
+        strongest=_ranking(framework, tallies, strongest=True),
+        weakest=_ranking(framework, tallies, strongest=False),
         charts=_charts(
             families, family_tallies(previous, framework) if previous is not None else None, framework
         ),
@@ -330,35 +350,131 @@ class PreviousExercise:
     ratings: Mapping[str, Rating]
 
 
+def _scored(rating: Rating | None, framework: Framework) -> bool:
+    return rating is not None and framework.level(rating).score is not None
+
+
+def compared_items(
+    ratings: Mapping[str, Rating], previous: Mapping[str, Rating], framework: Framework
+) -> list[str]:
+    """The items rated on the 0–3 scale (not N/A, not missing) in both grids, in the kit's order."""
+    return [
+        code
+        for code in framework.item_codes()
+        if _scored(ratings.get(code), framework) and _scored(previous.get(code), framework)
+    ]
+
+
+def _side(rating: Rating | None, when: str) -> str | None:
+    """Why one side of an item leaves it out of the comparison (None: it was rated)."""
+    if rating is None:
+        return f"pas noté {when}"
+    if rating is Rating.NA:
+        return f"N/A {when}"
+    return None
+
+
+def exclusion_reason(rating: Rating | None, previous: Rating | None) -> str:
+    """« N/A lors de l'exercice précédent », « N/A lors des deux exercices »…"""
+    if rating is Rating.NA and previous is Rating.NA:
+        return "N/A lors des deux exercices"
+    sides = [
+        side
+        for side in (_side(rating, "lors de cet exercice"), _side(previous, "lors de l'exercice précédent"))
+        if side is not None
+    ]
+    text = " ; ".join(sides)
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Score and rate of both exercises over the same items, and their exact differences."""
+
+    score: float | None
+    previous_score: float | None
+    score_delta: float | None
+    acquisition_rate: float | None
+    previous_acquisition_rate: float | None
+    acquisition_rate_delta: float | None
+
+    @classmethod
+    def over(
+        cls,
+        codes: Sequence[str],
+        ratings: Mapping[str, Rating],
+        previous: Mapping[str, Rating],
+        framework: Framework,
+    ) -> Figures:
+        now, before = _tally(codes, ratings, framework), _tally(codes, previous, framework)
+        return cls(
+            score=_rounded_or_none(now.score),
+            previous_score=_rounded_or_none(before.score),
+            score_delta=_delta(now.score, before.score),
+            acquisition_rate=_rounded_or_none(now.acquisition_rate),
+            previous_acquisition_rate=_rounded_or_none(before.acquisition_rate),
+            acquisition_rate_delta=_delta(now.acquisition_rate, before.acquisition_rate),
+        )
+
+
 def compare(
     ratings: Mapping[str, Rating], previous: PreviousExercise, framework: Framework
 ) -> ResultsComparison:
-    """Progress since ``previous``, per family and overall (current − previous, exact then
-    rounded; None where either side has nothing rated)."""
-    now, before = family_tallies(ratings, framework), family_tallies(previous.ratings, framework)
-    overall_now = _tally(framework.item_codes(), ratings, framework)
-    overall_before = _tally(framework.item_codes(), previous.ratings, framework)
+    """Progress since ``previous``, per family and overall, on the items rated (not N/A) both
+    times only (current − previous, exact then rounded; None where no item compares). Every
+    other item is listed, family by family, with the reason it is left out."""
+    before = previous.ratings
+    compared = set(compared_items(ratings, before, framework))
+    families: list[FamilyProgress] = []
+    for family in framework.families:
+        codes = [item.code for item in family.items if item.code in compared]
+        figures = Figures.over(codes, ratings, before, framework)
+        families.append(
+            FamilyProgress(
+                family_code=family.code,
+                label=family.label,
+                compared_count=len(codes),
+                excluded_items=[
+                    ExcludedItem(
+                        item_code=item.code,
+                        label=item.label,
+                        rating=ratings.get(item.code),
+                        previous_rating=before.get(item.code),
+                        reason=exclusion_reason(ratings.get(item.code), before.get(item.code)),
+                    )
+                    for item in family.items
+                    if item.code not in compared
+                ],
+                score=figures.score,
+                previous_score=figures.previous_score,
+                score_delta=figures.score_delta,
+                acquisition_rate=figures.acquisition_rate,
+                previous_acquisition_rate=figures.previous_acquisition_rate,
+                acquisition_rate_delta=figures.acquisition_rate_delta,
+            )
+        )
+    every = [code for code in framework.item_codes() if code in compared]
+    overall = Figures.over(every, ratings, before, framework)
     return ResultsComparison(
         previous_exercise_id=previous.id,
         previous_title=previous.title,
         previous_exercise_date=previous.exercise_date,
-        overall_score_delta=_delta(overall_now.score, overall_before.score),
-        overall_acquisition_rate_delta=_delta(overall_now.acquisition_rate, overall_before.acquisition_rate),
-        families=[
-            FamilyProgress(
-                family_code=family.code,
-                label=family.label,
-                score=_rounded_or_none(now[family.code].score),
-                previous_score=_rounded_or_none(before[family.code].score),
-                score_delta=_delta(now[family.code].score, before[family.code].score),
-                acquisition_rate=_rounded_or_none(now[family.code].acquisition_rate),
-                previous_acquisition_rate=_rounded_or_none(before[family.code].acquisition_rate),
-                acquisition_rate_delta=_delta(
-                    now[family.code].acquisition_rate, before[family.code].acquisition_rate
-                ),
-            )
-            for family in framework.families
+        overall=OverallProgress(
+            compared_count=len(every),
+            excluded_count=len(framework.item_codes()) - len(every),
+            score=overall.score,
+            previous_score=overall.previous_score,
+            score_delta=overall.score_delta,
+            acquisition_rate=overall.acquisition_rate,
+            previous_acquisition_rate=overall.previous_acquisition_rate,
+            acquisition_rate_delta=overall.acquisition_rate_delta,
+        ),
+        excluded_families=[
+            FamilyRef(family_code=progress.family_code, label=progress.label)
+            for progress in families
+            if progress.compared_count == 0
         ],
+        families=families,
     )
 
 
@@ -379,6 +495,65 @@ def previous_of(current: ExerciseKey, candidates: Iterable[ExerciseKey]) -> Exer
     """The latest of ``candidates`` that comes strictly before ``current``, or None."""
     earlier = [candidate for candidate in candidates if candidate.sort_key() < current.sort_key()]
     return max(earlier, key=ExerciseKey.sort_key, default=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pre-marking the grid from the chronogram
+
+# Lines of the chronogram that frame the play without being played: the briefing, the end of
+# the exercise and the hot debrief (no competency is rated on them).
+OUTSIDE_PLAY = frozenset({Phase.DEBEX, Phase.FINEX, Phase.RETEX_CHAUD})
+NOT_IN_PLAY_REASON = "Aucun stimulus du chronogramme ne l'a mis en jeu."
+
+
+@dataclass(frozen=True)
+class PlayedEntry:
+    """What pre-marking needs of a chronogram entry."""
+
+    id: UUID
+    status: str
+    phase: str
+    competency_items: Sequence[str]
+
+
+def exercising_entries(entries: Iterable[PlayedEntry]) -> dict[str, list[UUID]]:
+    """Item code → the entries (in the given order) that put it in play: neither skipped nor
+    outside play time."""
+    exercising: dict[str, list[UUID]] = {}
+    for entry in entries:
+        if entry.status == ChronogramEntryStatus.SKIPPED or entry.phase in OUTSIDE_PLAY:
+            continue
+        for code in dict.fromkeys(entry.competency_items):
+            exercising.setdefault(code, []).append(entry.id)
+    return exercising
+
+
+def unrated_items(
+    rated: Iterable[str], framework: Framework, exercising: Mapping[str, Sequence[UUID]] | None
+) -> list[UnratedItem]:
+    """The items without a rating, in the kit's order, each with what the chronogram says of it
+    (``exercising``: see :func:`exercising_entries`; None when there is no chronogram, so
+    nothing is proposed): N/A proposed for those no stimulus puts in play."""
+    done = set(rated)
+    unrated: list[UnratedItem] = []
+    for family in framework.families:
+        for item in family.items:
+            if item.code in done:
+                continue
+            entries = list(exercising.get(item.code, ())) if exercising is not None else []
+            propose = exercising is not None and not entries
+            unrated.append(
+                UnratedItem(
+                    item_code=item.code,
+                    item_label=item.label,
+                    family_code=family.code,
+                    exercised=bool(entries) if exercising is not None else None,
+                    entry_ids=entries,
+                    suggested_rating=Rating.NA if propose else None,
+                    suggestion_reason=NOT_IN_PLAY_REASON if propose else None,
+                )
+            )
+    return unrated
 
 
 # ---------------------------------------------------------------------------------------------

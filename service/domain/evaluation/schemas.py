@@ -78,8 +78,8 @@ Delta = Annotated[
     float | None,
     Meta(
         description=(
-            "Écart avec l'exercice précédent (actuel − précédent), arrondi à 2 décimales ; "
-            "null si l'un des deux manque."
+            "Écart avec l'exercice précédent (actuel − précédent) sur les items notés les deux "
+            "fois, calculé exactement puis arrondi à 2 décimales ; null : aucun item comparé."
         )
     ),
 ]
@@ -170,6 +170,38 @@ class EvaluationCompleteness(ResponseStruct):
     complete: Annotated[bool, Meta(description="Chaque item du référentiel a une note.")]
 
 
+class UnratedItem(ResponseStruct):
+    """Item pas encore noté, et ce que le chronogramme en dit : un item qu'aucun stimulus joué
+    n'a mis en jeu se note N/A (sans objet), un item joué mais non fait « Non réalisé »."""
+
+    item_code: ItemCode
+    item_label: Label
+    family_code: FamilyCode
+    exercised: Annotated[
+        bool | None,
+        Meta(
+            description=(
+                "Au moins un stimulus du chronogramme, ni écarté ni hors du temps de jeu (DEBEX, "
+                "FINEX, RETEX), met l'item en jeu (null : pas de chronogramme généré)."
+            )
+        ),
+    ]
+    entry_ids: Annotated[
+        list[EntryRef],
+        Meta(description="Entrées du chronogramme qui mettent l'item en jeu, dans l'ordre du jeu."),
+    ]
+    suggested_rating: Annotated[
+        Rating | None,
+        Meta(
+            description=(
+                "Note proposée : NA quand aucun stimulus du chronogramme ne met l'item en jeu ; "
+                "null sinon. Simple proposition, à enregistrer par PUT comme toute note."
+            )
+        ),
+    ]
+    suggestion_reason: Annotated[str | None, Meta(description="Pourquoi cette note est proposée.")]
+
+
 class EvaluationRead(ResponseStruct):
     """Grille d'évaluation des compétences d'un exercice."""
 
@@ -179,6 +211,10 @@ class EvaluationRead(ResponseStruct):
     evaluator: Annotated[EvaluatorRead | None, Meta(description="Dernier évaluateur déclaré.")]
     ratings: Annotated[dict[ItemCode, ItemRatingRead], Meta(description="Notes par code d'item.")]
     completeness: Annotated[EvaluationCompleteness, Meta(description="Avancement de la grille.")]
+    unrated: Annotated[
+        list[UnratedItem],
+        Meta(description="Items sans note, dans l'ordre du référentiel, avec la note proposée."),
+    ]
     revision: Annotated[int, Meta(ge=0, description="Version de la grille (0 : jamais enregistrée) ; ETag.")]
     updated_at: Annotated[datetime | None, Meta(description="Dernier enregistrement (UTC ; null : jamais).")]
 
@@ -286,12 +322,30 @@ class OverallResult(ResponseStruct):
     distribution: Annotated[list[RatingCount], Meta(description="Items notés par niveau (sans N/A).")]
 
 
-class FamilyHighlight(ResponseStruct):
-    """Une famille et son score."""
+class FamilyRef(ResponseStruct):
+    """Une famille de compétences."""
 
     family_code: FamilyCode
     label: Label
+
+
+class FamilyRanking(ResponseStruct):
+    """La famille (ou les familles ex aequo) au meilleur ou au plus faible résultat.
+
+    Rang : le score moyen d'abord ; à score égal, le taux d'acquisition. Des familles égales
+    sur les deux sont ex aequo : toutes sont citées, aucune n'est choisie d'office."""
+
+    families: Annotated[
+        list[FamilyRef],
+        Meta(min_length=1, description="La ou les familles, dans l'ordre du référentiel."),
+    ]
+    ex_aequo: Annotated[
+        bool, Meta(description="Plusieurs familles à égalité de score et de taux d'acquisition.")
+    ]
     score: Annotated[float, Meta(ge=0, le=3, description="Score moyen, arrondi à 2 décimales.")]
+    acquisition_rate: Annotated[
+        float, Meta(ge=0, le=1, description="Taux d'acquisition, de 0 à 1, arrondi à 2 décimales.")
+    ]
 
 
 class ItemBar(ResponseStruct):
@@ -331,27 +385,86 @@ class ChartData(ResponseStruct):
     bars: Annotated[list[FamilyBars], Meta(description="Barres par item, une série par famille.")]
 
 
+ComparedCount = Annotated[
+    int, Meta(ge=0, description="Items comparés : notés (hors N/A) lors des deux exercices.")
+]
+ComparedScore = Annotated[
+    Annotated[float, Meta(ge=0, le=3)] | None,
+    Meta(
+        description="Score moyen sur les items comparés, arrondi à 2 décimales (null : aucun item comparé)."
+    ),
+]
+ComparedRate = Annotated[
+    Annotated[float, Meta(ge=0, le=1)] | None,
+    Meta(
+        description=(
+            "Taux d'acquisition sur les items comparés, de 0 à 1, arrondi à 2 décimales "
+            "(null : aucun item comparé)."
+        )
+    ),
+]
+
+
+class ExcludedItem(ResponseStruct):
+    """Item laissé hors de la comparaison : il n'a pas été noté (hors N/A) les deux fois."""
+
+    item_code: ItemCode
+    label: Label
+    rating: Annotated[Rating | None, Meta(description="Niveau de cet exercice (null : pas encore noté).")]
+    previous_rating: Annotated[
+        Rating | None, Meta(description="Niveau de l'exercice précédent (null : pas noté).")
+    ]
+    reason: Annotated[str, Meta(description="Pourquoi l'item n'est pas comparé, en français.")]
+
+
 class FamilyProgress(ResponseStruct):
-    """Progression d'une famille depuis l'exercice précédent."""
+    """Progression d'une famille depuis l'exercice précédent, sur ses seuls items notés (hors
+    N/A) les deux fois : les deux scores portent sur le même périmètre."""
 
     family_code: FamilyCode
     label: Label
-    score: Score
-    previous_score: Score
+    compared_count: ComparedCount
+    excluded_items: Annotated[
+        list[ExcludedItem],
+        Meta(description="Items de la famille laissés hors de la comparaison, dans l'ordre du référentiel."),
+    ]
+    score: ComparedScore
+    previous_score: ComparedScore
     score_delta: Delta
-    acquisition_rate: Rate
-    previous_acquisition_rate: Rate
+    acquisition_rate: ComparedRate
+    previous_acquisition_rate: ComparedRate
+    acquisition_rate_delta: Delta
+
+
+class OverallProgress(ResponseStruct):
+    """Progression globale, sur les items notés (hors N/A) lors des deux exercices."""
+
+    compared_count: ComparedCount
+    excluded_count: Annotated[
+        int, Meta(ge=0, description="Items du référentiel laissés hors de la comparaison.")
+    ]
+    score: ComparedScore
+    previous_score: ComparedScore
+    score_delta: Delta
+    acquisition_rate: ComparedRate
+    previous_acquisition_rate: ComparedRate
     acquisition_rate_delta: Delta
 
 
 class ResultsComparison(ResponseStruct):
-    """Comparaison avec l'exercice évalué précédent de l'établissement."""
+    """Comparaison avec l'exercice évalué précédent de l'établissement, à périmètre égal : seuls
+    les items notés (hors N/A) lors des deux exercices comptent, les autres sont nommés."""
 
     previous_exercise_id: Annotated[UUID, Meta(description="Exercice précédent.")]
     previous_title: Annotated[str, Meta(description="Intitulé de l'exercice précédent.")]
     previous_exercise_date: Annotated[date | None, Meta(description="Date de l'exercice précédent.")]
-    overall_score_delta: Delta
-    overall_acquisition_rate_delta: Delta
+    overall: Annotated[OverallProgress, Meta(description="Progression globale, sur les items comparés.")]
+    excluded_families: Annotated[
+        list[FamilyRef],
+        Meta(
+            description="Familles dont aucun item n'a été noté (hors N/A) les deux fois : sans progression."
+        ),
+    ]
     families: Annotated[list[FamilyProgress], Meta(description="Progression par famille.")]
 
 
@@ -361,21 +474,21 @@ class ScoredResults(ResponseStruct):
     complete: Annotated[bool, Meta(description="Chaque item du référentiel a une note.")]
     overall: Annotated[OverallResult, Meta(description="Résultat global, tous items notés confondus.")]
     families: Annotated[list[FamilyResult], Meta(description="Familles, dans l'ordre du référentiel.")]
-    strongest_family: Annotated[
-        FamilyHighlight | None,
+    strongest: Annotated[
+        FamilyRanking | None,
         Meta(
             description=(
-                "Famille au meilleur score (à égalité : meilleur taux d'acquisition, puis ordre du "
-                "référentiel) ; null si rien n'est noté."
+                "Famille au meilleur score (à score égal : au meilleur taux d'acquisition) ; "
+                "plusieurs si elles sont ex aequo ; null si rien n'est noté."
             )
         ),
     ]
-    weakest_family: Annotated[
-        FamilyHighlight | None,
+    weakest: Annotated[
+        FamilyRanking | None,
         Meta(
             description=(
-                "Famille au plus faible score (à égalité : plus faible taux d'acquisition, puis "
-                "ordre du référentiel) ; null si rien n'est noté."
+                "Famille au plus faible score (à score égal : au plus faible taux d'acquisition) ; "
+                "plusieurs si elles sont ex aequo ; null si rien n'est noté."
             )
         ),
     ]

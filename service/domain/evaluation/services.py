@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from service.db.models import (
+    Chronogram,
     ChronogramEntry,
     CompetencyEvaluation,
     CompetencyRating,
@@ -35,8 +36,10 @@ from service.domain.audit.services import AuditedService
 from service.domain.evaluation.engine import (
     ExerciseKey,
     Framework,
+    PlayedEntry,
     PreviousExercise,
     entry_error,
+    exercising_entries,
     grid_errors,
     missing_items,
     previous_of,
@@ -88,11 +91,13 @@ def _text(value: str | None) -> str | None:
 @dataclass(frozen=True)
 class Grid:
     """An exercise's grid as stored: its header (None until the first save) and its ratings in
-    the framework's order."""
+    the framework's order; for reading, the chronogram's entries that put each item in play
+    (None: no chronogram, or not read)."""
 
     exercise: Exercise
     header: CompetencyEvaluation | None
     ratings: list[CompetencyRating]
+    exercising: dict[str, list[UUID]] | None = None
 
     @property
     def revision(self) -> int:
@@ -128,9 +133,9 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
 
     async def get_grid(self, caller: Caller, exercise_id: UUID) -> Grid:
         exercise = await self.exercises.get_exercise(caller, exercise_id)
-        return await self._grid(exercise, for_update=False)
+        return await self._grid(exercise, for_update=False, with_play=True)
 
-    async def _grid(self, exercise: Exercise, *, for_update: bool) -> Grid:
+    async def _grid(self, exercise: Exercise, *, for_update: bool, with_play: bool = False) -> Grid:
         header = await self.get_one_or_none(
             CompetencyEvaluation.exercise_id == exercise.id, with_for_update=for_update or None
         )
@@ -144,7 +149,38 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
             .all()
         )
         order = {code: rank for rank, code in enumerate(framework().item_codes())}
-        return Grid(exercise, header, sorted(rows, key=lambda row: order.get(row.item_code, len(order))))
+        return Grid(
+            exercise,
+            header,
+            sorted(rows, key=lambda row: order.get(row.item_code, len(order))),
+            await self._exercising(exercise.id) if with_play else None,
+        )
+
+    async def _exercising(self, exercise_id: UUID) -> dict[str, list[UUID]] | None:
+        """Item code → the entries of the exercise's chronogram that put it in play, in play
+        order; None when no chronogram was generated (one query: the header, outer-joined to
+        its entries)."""
+        rows = (
+            await self._session.execute(
+                select(
+                    ChronogramEntry.id,
+                    ChronogramEntry.status,
+                    ChronogramEntry.phase,
+                    ChronogramEntry.competency_items,
+                )
+                .select_from(Chronogram)
+                .outerjoin(ChronogramEntry, ChronogramEntry.chronogram_id == Chronogram.id)
+                .where(Chronogram.exercise_id == exercise_id)
+                .order_by(ChronogramEntry.offset_minutes, ChronogramEntry.seq)
+            )
+        ).all()
+        if not rows:
+            return None
+        return exercising_entries(
+            PlayedEntry(row.id, row.status, row.phase, row.competency_items or [])
+            for row in rows
+            if row.id is not None
+        )
 
     async def results_input(self, caller: Caller, exercise_id: UUID) -> ResultsInput:
         """The exercise's ratings, and those of the organisation's previous exercise whose
@@ -227,7 +263,7 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
         await self._session.flush()
         action = AuditAction.CREATE if grid.header is None else AuditAction.UPDATE
         self.record(caller, action, exercise.id, region_code=region_code, fields=fields)
-        return await self._grid(exercise, for_update=False)
+        return await self._grid(exercise, for_update=False, with_play=True)
 
     async def _apply(self, grid: Grid, data: EvaluationPut, now: datetime) -> list[str]:
         """Write ``data`` over the stored rows; the fields of the items that changed."""
