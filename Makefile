@@ -30,15 +30,24 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --all-groups
 	@touch $@
 
+# The service alone, without the development tools (the container image installs the same).
+# --inexact: on a machine that also ran `make test`, the tools stay instead of being uninstalled.
+$(VENV)/.installed-runtime: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-dev --inexact
+	@touch $@
+
 .PHONY: install
-install: $(VENV)/.installed ## Create .venv and install the locked dependencies
+install: $(VENV)/.installed ## Create .venv with the locked dependencies and the development tools
+
+.PHONY: install-prod
+install-prod: $(VENV)/.installed-runtime ## Create .venv with the locked runtime dependencies only (what make run uses)
 
 .PHONY: run
-run: install db-upgrade local-key ## Install, migrate the embedded database, serve on http://127.0.0.1:8000 (HOST, PORT)
+run: install-prod db-upgrade local-key ## Install, migrate the embedded database, serve on http://127.0.0.1:8000 (HOST, PORT)
 	$(BIN)/kit-crise serve --host $(HOST) --port $(PORT)
 
 .PHONY: local-key
-local-key: install ## Create once, and print where, the local admin API key (data/admin-api-key, mode 0600)
+local-key: install-prod ## Create once, and print where, the local admin API key (data/admin-api-key, mode 0600)
 	$(BIN)/kit-crise api-keys ensure-local --file data/admin-api-key
 
 .PHONY: dev
@@ -65,11 +74,11 @@ openapi: install ## Write openapi/openapi.json from the code
 	$(BIN)/kit-crise openapi export openapi/openapi.json
 
 .PHONY: db-upgrade
-db-upgrade: install ## Apply the migrations (KIT_CRISE_DATABASE_URL, default ./data/kit-crise.db)
+db-upgrade: install-prod ## Apply the migrations (KIT_CRISE_DATABASE_URL, default ./data/kit-crise.db)
 	$(BIN)/kit-crise db upgrade
 
 .PHONY: db-check
-db-check: install ## Fail when the models need a migration that does not exist
+db-check: install-prod ## Fail when the models need a migration that does not exist
 	$(BIN)/kit-crise db check
 
 .PHONY: db-revision
