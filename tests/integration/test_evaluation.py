@@ -306,3 +306,38 @@ class TestObservations:
             json={"observed_at": "2026-03-12T10:00:00Z", "text": "Trop tôt"},
         )
         assert_problem(response, 409, "exercise_not_started")
+
+
+class TestEntriesOutOfScope:
+    """Issue E2: a SESSAD citing an entry of a MAS's chronogram learnt that the id exists
+    elsewhere (``entry_of_another_exercise``) where a random id is ``unknown_entry``."""
+
+    async def test_another_establishments_entry_is_as_unknown_as_a_random_id(
+        self, client: Client, issue_key: KeyIssuer
+    ) -> None:
+        sessad = await new_organisation(client, name="SESSAD Les Mouettes", category="SESSAD")
+        mas = await new_organisation(client, name="MAS Le Phare", category="MAS")
+        played, _ = await played_with_chronogram(client, sessad)
+        _, (foreign, *_) = await with_chronogram(client, mas)
+        sessad_key = bearer(await issue_key(AccountRole.ESTABLISHMENT, organisation_ids=[sessad]))
+
+        def grid(entry: str) -> dict[str, Any]:
+            return {"ratings": {"GC_CELLULE": {"rating": "SATISFAISANT", "entry_ids": [entry]}}}
+
+        def note(entry: str) -> dict[str, Any]:
+            return {"observed_at": "2026-03-12T10:00:00Z", "text": "Vu", "entry_id": entry}
+
+        for url, body, field in [
+            (f"{URL}/{played}/evaluation", grid, "ratings.GC_CELLULE.entry_ids[0]"),
+            (f"{URL}/{played}/observations", note, "entry_id"),
+        ]:
+            method = client.put if url.endswith("evaluation") else client.post
+            cited = await method(url, json=body(foreign), headers=sessad_key)
+            unknown = await method(url, json=body(str(uuid.uuid4())), headers=sessad_key)
+            problem = assert_problem(cited, 422, "validation_failed", field=field)
+            assert [error["code"] for error in problem["errors"]] == ["unknown_entry"]
+            assert problem == unknown.json()
+            # The national admin sees both exercises: the precise answer stays for it.
+            precise = assert_problem(await method(url, json=body(foreign)), 422, "validation_failed")
+            assert [error["code"] for error in precise["errors"]] == ["entry_of_another_exercise"]
+            assert "appartient au chronogramme d'un autre exercice" in precise["errors"][0]["message"]

@@ -46,7 +46,7 @@ from service.domain.evaluation.engine import (
 )
 from service.domain.evaluation.schemas import EvaluationPut, Evaluator, ItemRatingPut, ObservationCreate
 from service.domain.exercises.rules import ensure_not_closed
-from service.domain.exercises.services import INVALID_DETAIL, ExerciseService
+from service.domain.exercises.services import INVALID_DETAIL, ExerciseService, visible_exercises
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import AuditAction, ExerciseStatus, Rating, ResourceType
@@ -230,7 +230,7 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
             )
         scoring = framework()
         entries = await self._entry_exercises(
-            entry for item in data.ratings.values() for entry in item.entry_ids
+            caller, (entry for item in data.ratings.values() for entry in item.entry_ids)
         )
         if errors := grid_errors(data.ratings, scoring, exercise.id, entries):
             raise InvalidDataError(INVALID_DETAIL, errors=errors)
@@ -281,13 +281,22 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
             await self._session.delete(row)
         return [f"ratings.{code}" for code in sorted(changed)]
 
-    async def _entry_exercises(self, entry_ids: Iterable[UUID]) -> dict[UUID, UUID]:
-        """Entry id → its exercise, for those of ``entry_ids`` that exist."""
+    async def _entry_exercises(self, caller: Caller, entry_ids: Iterable[UUID]) -> dict[UUID, UUID]:
+        """Entry id → its exercise, for those of ``entry_ids`` in an exercise the caller sees.
+
+        An entry out of scope is as unknown as one that exists nowhere (``unknown_entry``, not
+        ``entry_of_another_exercise``, which would tell that the id exists elsewhere), and costs
+        the same single query: the scope is in its WHERE clause."""
         wanted = set(entry_ids)
         if not wanted:
             return {}
         rows = await self._session.execute(
-            select(ChronogramEntry.id, ChronogramEntry.exercise_id).where(ChronogramEntry.id.in_(wanted))
+            select(ChronogramEntry.id, ChronogramEntry.exercise_id).where(
+                ChronogramEntry.id.in_(wanted),
+                ChronogramEntry.exercise_id.in_(
+                    select(Exercise.id).where(visible_exercises(caller.principal))
+                ),
+            )
         )
         return dict(rows.tuples().all())
 
@@ -330,7 +339,7 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
         if not text:
             errors.append(FieldError(field="text", code="required", message="Décrivez ce qui a été observé."))
         if data.entry_id is not None:
-            entries = await self._entry_exercises([data.entry_id])
+            entries = await self._entry_exercises(caller, [data.entry_id])
             if (error := entry_error("entry_id", data.entry_id, exercise.id, entries)) is not None:
                 errors.append(error)
         if errors:
