@@ -13,6 +13,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from service.kit.codes import AccountRole, Rating
+from service.kit.content import get_kit
 from tests.conftest import KeyIssuer, bearer
 from tests.evaluation_support import PLAYED, new_exercise, new_organisation
 from tests.factories import contact_payload, exercise_payload
@@ -386,6 +387,79 @@ async def test_suggestions_answer_weak_items_only_and_never_twice(client: Client
     assert created_actions[1]["due_date"] == "2026-07-10"
     assert (again.json()["suggestions"], again.json()["created"]) == ([], [])
     assert (await client.get(actions_url(exercise_id))).json()["total"] == 3
+    # Each suggestion says which rating made it appear.
+    assert [
+        [(item["code"], item["rating"], item["rating_label"]) for item in s["because"]]
+        for s in body["suggestions"]
+    ] == [
+        [("GC_ANNUAIRE", "NON_REALISE", "Non réalisé")],
+        [("CA_FORMATION", "PEU_SATISFAISANT", "Peu satisfaisant")],
+    ]
+    # GC_ROLES has the action typed by hand under the library's title.
+    [roles] = body["not_proposed"]
+    assert (roles["code"], roles["reason"]) == ("GC_ROLES", "NO_ACTION_LEFT")
+    assert body["left_out"] == 0
+
+
+async def test_applying_twice_adds_nothing_the_second_time_and_says_why(
+    client: Client, exercise_id: str
+) -> None:
+    """The issue: every item weak, the cap of five leaves some uncovered; the second apply (a
+    double click, a retried script) used to add the next five."""
+    ratings = dict.fromkeys(get_kit().item_families, Rating.PEU_SATISFAISANT) | {
+        "GC_MAIN_COURANTE": Rating.NON_REALISE,
+        "CA_CONTOURNEMENT": Rating.NON_REALISE,
+    }
+    await rate(client, exercise_id, ratings)
+    url = f"{actions_url(exercise_id)}/suggestions"
+
+    first = (await client.post(url, params={"apply": "true"})).json()
+    second = await client.post(url, params={"apply": "true"})
+
+    assert len(first["created"]) == 5
+    assert first["left_out"] > 0
+    assert "all=true" in first["summary"]
+    assert second.status_code == 200, second.text
+    body = second.json()
+    assert (body["applied"], body["created"], body["suggestions"]) == (True, [], [])
+    assert body["summary"].startswith("Rien à ajouter\u00a0: les propositions ont déjà été appliquées")
+    assert [action["id"] for action in body["already_applied"]] == [
+        action["id"] for action in first["created"]
+    ]
+    plan = (await client.get(actions_url(exercise_id))).json()
+    assert plan["total"] == 5
+    # Every weak item says why it gets nothing: answered by the plan, or read by the first apply.
+    reasons = {item["code"]: item["reason"] for item in body["not_proposed"]}
+    assert set(reasons) == set(ratings)
+    assert set(reasons.values()) == {"ANSWERED_BY_PLAN", "ALREADY_APPLIED"}
+    assert body["left_out"] == first["left_out"] == list(reasons.values()).count("ALREADY_APPLIED")
+    left = next(item for item in body["not_proposed"] if item["reason"] == "ALREADY_APPLIED")
+    assert left["action_ids"] == [action["id"] for action in first["created"]]
+    assert "all=true" in left["explanation"]
+
+    # The left-out items are seen without applying: all=true lifts the cap, adds nothing.
+    everything = (await client.post(url, params={"all": "true"})).json()
+    assert everything["left_out"] == 0
+    shown = {item["code"] for suggestion in everything["suggestions"] for item in suggestion["because"]}
+    assert {code for code, reason in reasons.items() if reason == "ALREADY_APPLIED"} <= shown
+    assert (await client.get(actions_url(exercise_id))).json()["total"] == 5
+    refused = await client.post(url, params={"all": "true", "apply": "true"})
+    problem = assert_problem(refused, 422, "validation_failed", field="all")
+    assert problem["errors"][0]["code"] == "every_not_applicable"
+
+    # A changed rating may bring a new action, and the answer names that rating.
+    worse = left["code"]
+    grid = {"ratings": {item: {"rating": rating.value} for item, rating in ratings.items()}}
+    grid["ratings"][worse] = {"rating": "NON_REALISE"}
+    saved = await client.put(f"{EXERCISES}/{exercise_id}/evaluation", json=grid)
+    assert saved.status_code == 200, saved.text
+    third = (await client.post(url, params={"apply": "true"})).json()
+    [new] = third["suggestions"]
+    assert [(item["code"], item["rating_label"]) for item in new["because"]] == [(worse, "Non réalisé")]
+    assert [action["library_code"] for action in third["created"]] == [new["library_code"]]
+    fourth = (await client.post(url, params={"apply": "true"})).json()
+    assert (fourth["created"], len(fourth["already_applied"])) == ([], 6)
+    assert (await client.get(actions_url(exercise_id))).json()["total"] == 6
 
 
 async def test_the_organisation_sees_its_open_actions_across_exercises(

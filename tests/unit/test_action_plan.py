@@ -3,6 +3,7 @@ library of typical actions the suggestions come from."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -14,14 +15,19 @@ from hypothesis import strategies as st
 
 from service.domain.action_plan.engine import (
     HORIZON_END_DAYS,
+    LEFT_OUT_REASONS,
     SUGGESTION_CAP,
+    NotProposedReason,
     PlannedAction,
+    apply_suggestions,
     check_status_change,
     competency_item_errors,
     derived_due_date,
     due_date_errors,
     is_overdue,
+    propose,
     suggest_actions,
+    weak_items,
 )
 from service.errors import ConflictError, InvalidDataError
 from service.kit.actions import build_action_library, get_action_library
@@ -271,15 +277,179 @@ def test_an_item_the_plan_already_answers_is_not_suggested_for_unless_abandoned(
     ]
 
 
-@given(ratings=ratings_strategy)
-def test_applying_the_suggestions_leaves_nothing_to_suggest_for_the_same_items(
-    ratings: dict[str, Rating],
+# Applying the suggestions: idempotent for the same evaluation
+
+
+def plans() -> st.SearchStrategy[list[PlannedAction]]:
+    """Any plan a user may have built: typical actions (applied or typed by hand under their
+    title), actions of their own, any status, items edited, memories of earlier applications."""
+    weak_ratings = st.dictionaries(
+        st.sampled_from(ALL_ITEMS), st.sampled_from([Rating.NON_REALISE, Rating.PEU_SATISFAISANT])
+    )
+
+    @st.composite
+    def action(draw: st.DrawFn) -> PlannedAction:
+        template = draw(st.sampled_from(LIBRARY))
+        origin = draw(st.sampled_from(["applied", "typed", "own"]))
+        items = draw(
+            st.one_of(
+                st.just(template.competency_items),
+                st.lists(st.sampled_from(ALL_ITEMS), max_size=3, unique=True).map(tuple),
+            )
+        )
+        return PlannedAction(
+            library_code=template.code if origin == "applied" else None,
+            title=template.title if origin != "own" else draw(st.sampled_from(["Autre", "Former"])),
+            status=draw(st.sampled_from(ActionStatus)),
+            competency_items=items,
+            suggested_from=draw(weak_ratings) if origin == "applied" else None,
+        )
+
+    return st.lists(action(), max_size=6)
+
+
+@given(ratings=ratings_strategy, plan=plans())
+def test_applying_twice_gives_the_plan_of_one_application(
+    ratings: dict[str, Rating], plan: list[PlannedAction]
 ) -> None:
-    first = suggest_actions(ratings, LIBRARY, [])
-    plan = [planned(s.template.code, s.template.title, *s.template.competency_items) for s in first]
-    again = suggest_actions(ratings, LIBRARY, plan)
-    codes = {s.template.code for s in first}
-    assert not codes & {s.template.code for s in again}
+    """apply ∘ apply = apply, for any evaluation and whatever the plan already holds."""
+    once = apply_suggestions(ratings, LIBRARY, plan)
+    assert apply_suggestions(ratings, LIBRARY, once) == once
+    again = propose(ratings, LIBRARY, once)
+    assert again.suggestions == []
+    # The second answer says why: every weak item has its reason.
+    assert {entry.item for entry in again.not_proposed} == set(weak_items(ratings))
+
+
+@given(first=ratings_strategy, second=ratings_strategy, plan=plans())
+def test_a_new_suggestion_is_always_for_a_rating_no_application_has_read(
+    first: dict[str, Rating], second: dict[str, Rating], plan: list[PlannedAction]
+) -> None:
+    """After a change of the evaluation, what appears is named by the rating that changed: its
+    ``because`` are weak ratings of the new evaluation that no application read before, and
+    the plan does not answer; applying again after that adds nothing."""
+    once = apply_suggestions(first, LIBRARY, plan)
+    read = {
+        (item, rating)
+        for action in once
+        if action.suggested_from
+        for item, rating in action.suggested_from.items()
+    }
+    answered = {
+        item for action in once if action.status is not S.ABANDONNE for item in action.competency_items
+    }
+    proposal = propose(second, LIBRARY, once)
+    weak = weak_items(second)
+    for suggestion in proposal.suggestions:
+        assert suggestion.because
+        for item in suggestion.because:
+            assert item in weak
+            assert (item, weak[item]) not in read
+            assert item not in answered
+    twice = apply_suggestions(second, LIBRARY, once)
+    assert apply_suggestions(second, LIBRARY, twice) == twice
+
+
+@given(ratings=ratings_strategy, plan=plans())
+def test_the_preview_is_what_an_application_adds(
+    ratings: dict[str, Rating], plan: list[PlannedAction]
+) -> None:
+    preview = [s.template.code for s in propose(ratings, LIBRARY, plan).suggestions]
+    added = apply_suggestions(ratings, LIBRARY, plan)[len(plan) :]
+    assert [action.library_code for action in added] == preview
+    assert all(action.suggested_from == weak_items(ratings) for action in added)
+
+
+@given(ratings=ratings_strategy, plan=plans())
+def test_every_weak_item_is_either_proposed_for_or_given_a_reason(
+    ratings: dict[str, Rating], plan: list[PlannedAction]
+) -> None:
+    for every in (False, True):
+        proposal = propose(ratings, LIBRARY, plan, every=every)
+        answered = {item for suggestion in proposal.suggestions for item in suggestion.answers}
+        reasons = [entry.item for entry in proposal.not_proposed]
+        assert len(reasons) == len(set(reasons))
+        assert set(reasons) | answered == set(weak_items(ratings))
+        assert not set(reasons) & answered
+    # Without the cap nor the memory nothing is left out; what is left out is there.
+    everything = propose(ratings, LIBRARY, plan, every=True)
+    assert everything.left_out == 0
+    capped = propose(ratings, LIBRARY, plan)
+    left_out = {entry.item for entry in capped.not_proposed if entry.reason in LEFT_OUT_REASONS}
+    assert left_out <= {item for suggestion in everything.suggestions for item in suggestion.answers}
+
+
+def every_item_weak() -> dict[str, Rating]:
+    """More weak items than five actions can answer: the issue's exercise."""
+    return dict.fromkeys(ALL_ITEMS, Rating.PEU_SATISFAISANT) | {
+        "GC_MAIN_COURANTE": Rating.NON_REALISE,
+        "CA_CONTOURNEMENT": Rating.NON_REALISE,
+    }
+
+
+def test_the_second_application_adds_nothing_and_says_why() -> None:
+    ratings = every_item_weak()
+    first = propose(ratings, LIBRARY, [])
+    assert len(first.suggestions) == SUGGESTION_CAP
+    assert first.left_out > 0
+    assert {entry.reason for entry in first.not_proposed} == {NotProposedReason.OVER_CAP}
+    once = apply_suggestions(ratings, LIBRARY, [])
+
+    second = propose(ratings, LIBRARY, once)
+
+    assert second.suggestions == []
+    assert second.applied_before == tuple(once)
+    reasons = {entry.item: entry.reason for entry in second.not_proposed}
+    answered = {item for action in once for item in action.competency_items}
+    assert {item for item, reason in reasons.items() if reason is NotProposedReason.ANSWERED_BY_PLAN} == (
+        answered & set(ratings)
+    )
+    left = {item for item, reason in reasons.items() if reason is NotProposedReason.ALREADY_APPLIED}
+    assert left == set(ratings) - answered
+    assert second.left_out == first.left_out == len(left)
+    # The items left out are seen without the cap (never by applying again).
+    everything = propose(ratings, LIBRARY, once, every=True)
+    assert left <= {item for suggestion in everything.suggestions for item in suggestion.because}
+
+
+def test_a_changed_rating_brings_its_action_and_is_named() -> None:
+    """The plan answers five items; one left out by the cap gets worse: its action is proposed
+    because of that rating, and only it."""
+    ratings = every_item_weak()
+    once = apply_suggestions(ratings, LIBRARY, [])
+    answered = {item for action in once for item in action.competency_items}
+    left_out = next(item for item in ALL_ITEMS if item not in answered)
+    changed = ratings | {left_out: Rating.NON_REALISE}
+
+    proposal = propose(changed, LIBRARY, once)
+
+    assert [s.because for s in proposal.suggestions] == [(left_out,)]
+    # An item that improves (still weak) but is answered by the plan brings nothing.
+    better = ratings | {"GC_MAIN_COURANTE": Rating.PEU_SATISFAISANT}
+    assert propose(better, LIBRARY, once).suggestions == []
+
+
+def test_an_abandoned_suggestion_is_not_replaced_for_the_same_rating() -> None:
+    """Abandoning what an application added is a decision: applying again does not bring
+    another action for the same rating (all=true still shows one)."""
+    ratings = {"GC_ANNUAIRE": Rating.NON_REALISE, "CA_CONTOURNEMENT": Rating.NON_REALISE}
+    plan = [
+        dataclasses.replace(action, status=S.ABANDONNE) for action in apply_suggestions(ratings, LIBRARY, [])
+    ]
+    assert [action.library_code for action in plan] == ["ANNUAIRE_CRISE_HORS_SI", "LISTES_RESIDENTS_PAPIER"]
+
+    proposal = propose(ratings, LIBRARY, plan)
+
+    assert proposal.suggestions == []
+    assert [(entry.item, entry.reason, entry.actions) for entry in proposal.not_proposed] == [
+        # The only typical action for the directory is the abandoned one.
+        ("GC_ANNUAIRE", NotProposedReason.NO_ACTION_LEFT, ()),
+        ("CA_CONTOURNEMENT", NotProposedReason.ALREADY_APPLIED, tuple(plan)),
+    ]
+    assert proposal.left_out == 1
+    assert [s.template.code for s in propose(ratings, LIBRARY, plan, every=True).suggestions] == [
+        "MODE_DEGRADE_PCRA"
+    ]
 
 
 # The library

@@ -40,3 +40,7 @@ class RetexAction(Base):
     # [{"from_status", "to_status", "changed_at" (RFC 3339), "changed_by", "reason"}], oldest first.
     status_history: Mapped[list[dict[str, Any]]] = mapped_column(JsonB, default=list)
     competency_items: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    # {item code: rating}: every weak rating of the evaluation read by the application of the
+    # suggestions that created it (None for an action written by hand). What makes applying
+    # idempotent: a rating read once is never proposed for again (see engine.propose).
+    suggested_from: Mapped[dict[str, str] | None] = mapped_column(JsonB)

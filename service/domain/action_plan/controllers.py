@@ -15,7 +15,15 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from service.db.models import RetexAction
-from service.domain.action_plan.engine import Suggestion, derived_due_date, is_overdue
+from service.domain.action_plan.engine import (
+    SUGGESTION_CAP,
+    NotProposed,
+    NotProposedReason,
+    Proposal,
+    Suggestion,
+    derived_due_date,
+    is_overdue,
+)
 from service.domain.action_plan.schemas import (
     ActionCreate,
     ActionPage,
@@ -25,14 +33,16 @@ from service.domain.action_plan.schemas import (
     ActionSuggestions,
     ActionUpdate,
     LinkedItemRead,
+    NotProposedRead,
+    RatedItemRead,
     StatusChangeRead,
 )
-from service.domain.action_plan.services import ActionService
+from service.domain.action_plan.services import ActionService, Suggestions
 from service.domain.exercises.controllers import EXERCISES_PATH, ExerciseId
 from service.domain.organisations.controllers import ORGANISATIONS_PATH, OrganisationId
 from service.errors import problem_responses
 from service.kit.catalogue import get_catalogue
-from service.kit.codes import ActionHorizon, ActionStatus, ParticipantRole
+from service.kit.codes import ActionHorizon, ActionStatus, ParticipantRole, Rating
 from service.kit.content import get_kit
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
@@ -115,7 +125,20 @@ def action_read(action: RetexAction, today: date) -> ActionRead:
     )
 
 
-def suggestion_read(suggestion: Suggestion, exercise_date: date | None) -> ActionSuggestion:
+def rated_item_read(code: str, rating: Rating) -> RatedItemRead:
+    item = item_read(code)
+    return RatedItemRead(
+        code=item.code,
+        label=item.label,
+        family_code=item.family_code,
+        rating=rating,
+        rating_label=get_catalogue().label(rating),
+    )
+
+
+def suggestion_read(
+    suggestion: Suggestion, weak: dict[str, Rating], exercise_date: date | None
+) -> ActionSuggestion:
     catalogue, template = get_catalogue(), suggestion.template
     return ActionSuggestion(
         library_code=template.code,
@@ -126,7 +149,114 @@ def suggestion_read(suggestion: Suggestion, exercise_date: date | None) -> Actio
         due_date=derived_due_date(exercise_date, template.horizon),
         owner_role=template.owner_role,
         owner_role_label=catalogue.label(template.owner_role),
-        answers=[item_read(code) for code in suggestion.answers],
+        answers=[rated_item_read(code, weak[code]) for code in suggestion.answers],
+        because=[rated_item_read(code, weak[code]) for code in suggestion.because],
+    )
+
+
+def _quoted(text: str) -> str:
+    return f"«\u00a0{text}\u00a0»"
+
+
+def _explanation(entry: NotProposed, rating: Rating) -> str:
+    """Why ``entry.item`` has no suggestion, said to the person reading the plan."""
+    level = _quoted(get_catalogue().label(rating))
+    match entry.reason:
+        case NotProposedReason.ANSWERED_BY_PLAN:
+            titles = ", ".join(_quoted(action.title) for action in entry.actions)
+            return f"Une action du plan y répond déjà\u00a0: {titles}."
+        case NotProposedReason.NO_ACTION_LEFT:
+            return (
+                "Toutes les actions types qui y répondent sont déjà au plan (abandonnées comprises)\u00a0: "
+                "ajoutez une action à la main si besoin."
+            )
+        case NotProposedReason.ALREADY_APPLIED:
+            return (
+                f"Une application précédente des propositions a lu cette note ({level}) et laissé "
+                "l'item de côté\u00a0: il n'est reproposé que si sa note change\u00a0; all=true montre "
+                "l'action qui y répondrait."
+            )
+    return (
+        f"Noté {level}, mais les {SUGGESTION_CAP} propositions sont allées à des items plus urgents "
+        "(peu d'actions, mais des actions tenues)\u00a0: all=true montre l'action qui y répondrait."
+    )
+
+
+def _counted(count: int, noun: str) -> str:
+    """« 1 action », « 5 actions » (the nouns and adjectives here take an s)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {' '.join(word + 's' for word in noun.split())}"
+
+
+def _summary(proposal: Proposal, *, apply: bool, every: bool, created: int) -> str:
+    """The answer in one or two French sentences: what was added or proposed, and why nothing."""
+    if not proposal.weak:
+        return (
+            "Aucun item n'est noté «\u00a0Non réalisé\u00a0» ou «\u00a0Peu satisfaisant\u00a0»\u00a0: "
+            "rien à proposer."
+        )
+    proposed = len(proposal.suggestions)
+    read_before = any(
+        entry.reason is NotProposedReason.ALREADY_APPLIED
+        or any(action.suggested_from is not None for action in entry.actions)
+        for entry in proposal.not_proposed
+    )
+    if apply and created:
+        sentence = f"{_counted(created, 'action ajoutée')} au plan."
+    elif proposed and every:
+        sentence = f"{_counted(proposed, 'action proposée')}, sans limite\u00a0: rien n'est ajouté au plan."
+    elif proposed:
+        sentence = f"{_counted(proposed, 'action proposée')}\u00a0; apply=true les ajoute au plan."
+    elif read_before:
+        sentence = (
+            "Rien à ajouter\u00a0: les propositions ont déjà été appliquées pour cette évaluation "
+            f"({_counted(len(proposal.applied_before), 'action')} au plan)\u00a0; une note qui change "
+            "peut en faire proposer d'autres."
+        )
+    else:
+        sentence = (
+            "Rien à proposer\u00a0: chaque item faible a déjà une action au plan, ou plus d'action type "
+            "pour y répondre (voir not_proposed)."
+        )
+    if proposal.left_out:
+        verb = "reste" if proposal.left_out == 1 else "restent"
+        sentence += (
+            f" {_counted(proposal.left_out, 'item faible')} {verb} sans action proposée\u00a0: "
+            "all=true, sans apply, montre toutes les propositions sans rien ajouter au plan."
+        )
+    return sentence
+
+
+def suggestions_read(outcome: Suggestions, *, apply: bool, every: bool, today: date) -> ActionSuggestions:
+    proposal, exercise = outcome.proposal, outcome.exercise
+    weak = proposal.weak
+    order = {code: rank for rank, code in enumerate(_item_labels())}
+    not_proposed = sorted(proposal.not_proposed, key=lambda entry: order[entry.item])
+    return ActionSuggestions(
+        exercise_id=exercise.id,
+        applied=apply,
+        summary=_summary(proposal, apply=apply, every=every, created=len(outcome.created)),
+        weak_items=[rated_item_read(code, weak[code]) for code in _item_labels() if code in weak],
+        suggestions=[suggestion_read(item, weak, exercise.exercise_date) for item in proposal.suggestions],
+        created=[action_read(action, today) for action in outcome.created],
+        already_applied=[
+            action_read(outcome.plan[action.id], today)
+            for action in proposal.applied_before
+            if action.id is not None
+        ],
+        not_proposed=[
+            NotProposedRead(
+                code=entry.item,
+                label=_item_labels()[entry.item],
+                family_code=get_kit().item_families[entry.item],
+                rating=weak[entry.item],
+                rating_label=get_catalogue().label(weak[entry.item]),
+                reason=entry.reason,
+                explanation=_explanation(entry, weak[entry.item]),
+                action_ids=[action.id for action in entry.actions if action.id is not None],
+            )
+            for entry in not_proposed
+        ],
+        left_out=proposal.left_out,
     )
 
 
@@ -234,10 +364,11 @@ class ActionController(Controller):
         status_code=200,
         response_description="Actions proposées (et créées avec apply=true).",
         summary="Proposer des actions pour les compétences faibles",
-        responses=problem_responses(404, 409),
+        responses=problem_responses(404, 409, 422),
     )
     async def suggest_actions(
         self,
+        *,
         caller: NamedDependency[Caller],
         actions: NamedDependency[ActionService],
         today: NamedDependency[date],
@@ -245,27 +376,42 @@ class ActionController(Controller):
         apply: Annotated[
             bool,
             QueryParameter(
-                description="true : ajouter les actions proposées au plan ; false : proposer seulement."
+                description=(
+                    "true\u00a0: ajouter les actions proposées au plan\u00a0; "
+                    "false\u00a0: proposer seulement (ce qu'une application ajouterait)."
+                )
+            ),
+        ] = False,
+        every: Annotated[
+            bool,
+            QueryParameter(
+                query="all",
+                description=(
+                    "true\u00a0: toutes les propositions, sans la limite de 5 ni la mémoire des applications "
+                    "précédentes, pour voir les items laissés de côté (`left_out`)\u00a0; jamais appliqué "
+                    "(422 `every_not_applicable` avec apply=true)."
+                ),
             ),
         ] = False,
     ) -> ActionSuggestions:
-        """Propose des actions types du kit pour les items notés « Non réalisé » ou « Peu
-        satisfaisant » à l'évaluation, jamais pour les autres.
+        """Propose des actions types du kit pour les items notés «\u00a0Non réalisé\u00a0» ou «\u00a0Peu
+        satisfaisant\u00a0» à l'évaluation, jamais pour les autres.
 
-        Peu d'actions, mais des actions tenues : 5 au plus, chacune répondant à un item faible
+        Peu d'actions, mais des actions tenues\u00a0: 5 au plus, chacune répondant à un item faible
         qu'aucune action précédente (ni une action non abandonnée du plan) ne couvre, d'abord
-        celles qui couvrent le plus d'items « Non réalisé », puis le plus d'items faibles, puis
-        dans l'ordre de priorité du kit ; présentées par horizon. Une action type déjà au plan
+        celles qui couvrent le plus d'items «\u00a0Non réalisé\u00a0», puis le plus d'items faibles, puis
+        dans l'ordre de priorité du kit\u00a0; présentées par horizon. Une action type déjà au plan
         (même code, ou même intitulé à la casse, aux accents et à la ponctuation près) n'est
-        jamais reproposée : appliquer deux fois n'ajoute rien la seconde."""
-        exercise, weak, suggestions, created = await actions.suggest(caller, exercise_id, apply=apply)
-        return ActionSuggestions(
-            exercise_id=exercise.id,
-            applied=apply,
-            weak_items=[item_read(code) for code in _item_labels() if code in weak],  # framework order
-            suggestions=[suggestion_read(suggestion, exercise.exercise_date) for suggestion in suggestions],
-            created=[action_read(action, today) for action in created],
-        )
+        jamais reproposée.
+
+        Appliquer est idempotent pour une même évaluation\u00a0: chaque action créée garde les notes
+        faibles que l'application a lues, et une note lue une fois ne fait plus rien proposer.
+        Appliquer deux fois n'ajoute donc rien la seconde, et la réponse le dit
+        (`already_applied`, `not_proposed`)\u00a0; une note modifiée depuis peut faire proposer de
+        nouvelles actions, et `because` la nomme. Les items laissés de côté par la limite sont
+        comptés dans `left_out`\u00a0: `all=true` (sans `apply`) les montre."""
+        outcome = await actions.suggest(caller, exercise_id, apply=apply, every=every)
+        return suggestions_read(outcome, apply=apply, every=every, today=today)
 
     @get(
         "/{action_id:uuid}",

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
+from uuid import UUID
 
 from service.errors import ConflictError, FieldError, InvalidDataError
 from service.kit.actions import ActionTemplate
@@ -93,6 +95,47 @@ def check_status_change(current: ActionStatus, target: ActionStatus, reason: str
         )
 
 
+# ---------------------------------------------------------------------------------------------
+# Suggestions
+#
+# « Peu d'actions, mais des actions tenues »: at most ``SUGGESTION_CAP`` typical actions for the
+# items rated Non réalisé or Peu satisfaisant. Applying them must be idempotent for the same
+# evaluation, so what "the same evaluation" means is stored with the actions an application
+# creates: ``suggested_from``, every weak rating (item → rating) that application read — the
+# ones it answered, the ones the plan already answered and the ones the cap left out alike.
+#
+# The rule: an application proposes only for the weak ratings that no earlier application has
+# read (an item newly weak, or rated at another weak level since), which the plan does not
+# already answer. Applying twice therefore adds nothing the second time (everything weak has
+# been read), whatever the evaluation; a changed rating may bring new actions, and it is the
+# rating named in their ``because``. The items the cap leaves out are read too: they are seen
+# with ``every`` (no cap, no memory, never applied), not by applying again.
+
+
+class NotProposedReason(StrEnum):
+    """Pourquoi un item faible n'a pas de proposition.
+
+    `ANSWERED_BY_PLAN` : une action du plan (non abandonnée) y répond déjà ;
+    `NO_ACTION_LEFT` : toutes les actions types qui y répondent sont déjà au plan ;
+    `ALREADY_APPLIED` : une application précédente des propositions a lu cette note, au même
+    niveau, et a laissé l'item de côté — seule une nouvelle note le fait reproposer ;
+    `OVER_CAP` : les 5 propositions sont allées à des items plus urgents."""
+
+    # An action of the plan that is not abandoned already answers it.
+    ANSWERED_BY_PLAN = "ANSWERED_BY_PLAN"
+    # Every typical action that answers it is already in the plan (abandoned, or typed by hand).
+    NO_ACTION_LEFT = "NO_ACTION_LEFT"
+    # An earlier application read it at this very rating (and left it out): only a change of
+    # its rating brings it back; ``every`` shows the action that would answer it.
+    ALREADY_APPLIED = "ALREADY_APPLIED"
+    # The cap was reached by more urgent items.
+    OVER_CAP = "OVER_CAP"
+
+
+# The reasons that leave out an item the library could still answer (``every`` would).
+LEFT_OUT_REASONS = frozenset({NotProposedReason.ALREADY_APPLIED, NotProposedReason.OVER_CAP})
+
+
 @dataclass(frozen=True)
 class PlannedAction:
     """What the suggestions need to know of an action already in the plan."""
@@ -101,18 +144,140 @@ class PlannedAction:
     title: str
     status: ActionStatus
     competency_items: tuple[str, ...]
+    # The weak ratings read by the application of the suggestions that created it (None for an
+    # action written by hand).
+    suggested_from: Mapping[str, Rating] | None = None
+    # The row it stands for (None in a plan computed, not stored).
+    id: UUID | None = None
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A typical action proposed for the plan, and the weak items of the exercise it answers."""
+    """A typical action proposed for the plan.
+
+    ``answers``: every weak item of the exercise it answers; ``because``: the weak ratings it is
+    proposed for — answered neither by the plan nor by a more urgent suggestion, and, unless
+    every suggestion was asked for, read by no earlier application: the ratings that made it
+    appear."""
 
     template: ActionTemplate
     answers: tuple[str, ...]
+    because: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NotProposed:
+    """A weak item without a suggestion, why, and the actions of the plan the reason refers to
+    (those answering it, or those whose application already read it)."""
+
+    item: str
+    reason: NotProposedReason
+    actions: tuple[PlannedAction, ...] = ()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What ``propose`` finds: the exercise's weak ratings, the suggestions, why every other weak
+    item has none, and the actions earlier applications created."""
+
+    weak: dict[str, Rating]
+    suggestions: list[Suggestion]
+    not_proposed: list[NotProposed]
+    applied_before: tuple[PlannedAction, ...]
+
+    @property
+    def left_out(self) -> int:
+        """Weak items the library could answer that this answer leaves out (``every`` shows them)."""
+        return sum(entry.reason in LEFT_OUT_REASONS for entry in self.not_proposed)
 
 
 def weak_items(ratings: Mapping[str, Rating]) -> dict[str, Rating]:
     return {item: rating for item, rating in ratings.items() if rating in WEAK_RATINGS}
+
+
+def propose(
+    ratings: Mapping[str, Rating],
+    library: Iterable[ActionTemplate],
+    plan: Sequence[PlannedAction],
+    *,
+    cap: int = SUGGESTION_CAP,
+    every: bool = False,
+) -> Proposal:
+    """Typical actions for the items rated Non réalisé or Peu satisfaisant.
+
+    Never proposed again: a typical action already in the plan (same library code, or same
+    title whatever its case, accents and punctuation). A weak item linked to an action of the
+    plan that is not abandoned is taken as answered; one whose rating an earlier application
+    read (``PlannedAction.suggested_from``) is left to that application, unless ``every``.
+
+    Chosen one at a time, ``cap`` at most (no cap with ``every``): each suggestion must answer
+    a weak item no earlier one (nor the plan) answers; the next is the one answering the most
+    items rated Non réalisé, then the most weak items, then the library's priority. The result
+    reads as a timeline: by horizon, then priority.
+    """
+    weak = weak_items(ratings)
+    read_before = {
+        (item, rating)
+        for action in plan
+        if action.suggested_from is not None
+        for item, rating in action.suggested_from.items()
+    }
+    answering: dict[str, list[PlannedAction]] = {}
+    for action in plan:
+        if action.status is not S.ABANDONNE:
+            for item in action.competency_items:
+                answering.setdefault(item, []).append(action)
+    codes = {action.library_code for action in plan if action.library_code}
+    titles = {fold(action.title) for action in plan}
+    candidates = [
+        template for template in library if template.code not in codes and fold(template.title) not in titles
+    ]
+    fresh = {item for item, rating in weak.items() if every or (item, rating) not in read_before}
+    unanswered = fresh - set(answering)
+
+    def urgency(template: ActionTemplate) -> tuple[int, int, int, str]:
+        new = [item for item in template.competency_items if item in unanswered]
+        missed = sum(weak[item] is Rating.NON_REALISE for item in new)
+        return (-missed, -len(new), template.priority, template.code)
+
+    chosen: list[tuple[ActionTemplate, tuple[str, ...]]] = []
+    while candidates and (every or len(chosen) < cap):
+        best = min(candidates, key=urgency)
+        because = tuple(item for item in best.competency_items if item in unanswered)
+        if not because:
+            break
+        chosen.append((best, because))
+        candidates.remove(best)
+        unanswered.difference_update(because)
+    horizons = list(ActionHorizon)
+    chosen.sort(key=lambda pick: (horizons.index(pick[0].horizon), pick[0].priority))
+    suggestions = [
+        Suggestion(template, tuple(item for item in template.competency_items if item in weak), because)
+        for template, because in chosen
+    ]
+
+    # A weak item a suggestion answers is taken care of, whether or not it is proposed for it.
+    proposed = {item for suggestion in suggestions for item in suggestion.answers}
+    answerable = {item for template in candidates for item in template.competency_items}
+    not_proposed: list[NotProposed] = []
+    for item, rating in weak.items():
+        if item in proposed:
+            continue
+        if item in answering:
+            not_proposed.append(NotProposed(item, NotProposedReason.ANSWERED_BY_PLAN, tuple(answering[item])))
+        elif item not in answerable:
+            not_proposed.append(NotProposed(item, NotProposedReason.NO_ACTION_LEFT))
+        elif item not in fresh:
+            readers = tuple(
+                action
+                for action in plan
+                if action.suggested_from is not None and action.suggested_from.get(item) is rating
+            )
+            not_proposed.append(NotProposed(item, NotProposedReason.ALREADY_APPLIED, readers))
+        else:
+            not_proposed.append(NotProposed(item, NotProposedReason.OVER_CAP))
+    applied_before = tuple(action for action in plan if action.suggested_from is not None)
+    return Proposal(weak, suggestions, not_proposed, applied_before)
 
 
 def suggest_actions(
@@ -122,45 +287,30 @@ def suggest_actions(
     *,
     cap: int = SUGGESTION_CAP,
 ) -> list[Suggestion]:
-    """Typical actions for the items rated Non réalisé or Peu satisfaisant, ``cap`` at most.
+    """The suggestions of :func:`propose` alone."""
+    return propose(ratings, library, plan, cap=cap).suggestions
 
-    Never proposed again: a typical action already in the plan (same library code, or same
-    title whatever its case, accents and punctuation). A weak item already linked to an action
-    of the plan that is not abandoned is taken as answered.
 
-    Chosen one at a time: each suggestion must answer a weak item no earlier one (nor the plan)
-    answers; the next is the one answering the most items rated Non réalisé, then the most weak
-    items, then the library's priority. The result reads as a timeline: by horizon, then priority.
-    """
-    weak = weak_items(ratings)
-    codes = {action.library_code for action in plan if action.library_code}
-    titles = {fold(action.title) for action in plan}
-    unanswered = set(weak) - {
-        item for action in plan if action.status is not S.ABANDONNE for item in action.competency_items
-    }
-    candidates = [
-        template for template in library if template.code not in codes and fold(template.title) not in titles
-    ]
-
-    def urgency(template: ActionTemplate) -> tuple[int, int, int, str]:
-        new = [item for item in template.competency_items if item in unanswered]
-        missed = sum(weak[item] is Rating.NON_REALISE for item in new)
-        return (-missed, -len(new), template.priority, template.code)
-
-    chosen: list[ActionTemplate] = []
-    while candidates and len(chosen) < cap:
-        best = min(candidates, key=urgency)
-        if not unanswered.intersection(best.competency_items):
-            break
-        chosen.append(best)
-        candidates.remove(best)
-        unanswered.difference_update(best.competency_items)
-    horizons = list(ActionHorizon)
-    chosen.sort(key=lambda template: (horizons.index(template.horizon), template.priority))
+def applied(proposal: Proposal) -> list[PlannedAction]:
+    """The actions an application of ``proposal`` adds to the plan, each keeping the weak
+    ratings the application read."""
     return [
-        Suggestion(template, tuple(item for item in template.competency_items if item in weak))
-        for template in chosen
+        PlannedAction(
+            library_code=suggestion.template.code,
+            title=suggestion.template.title,
+            status=S.A_FAIRE,
+            competency_items=suggestion.template.competency_items,
+            suggested_from=dict(proposal.weak),
+        )
+        for suggestion in proposal.suggestions
     ]
+
+
+def apply_suggestions(
+    ratings: Mapping[str, Rating], library: Iterable[ActionTemplate], plan: Sequence[PlannedAction]
+) -> list[PlannedAction]:
+    """The plan after an application of the suggestions: ``plan`` and what it adds."""
+    return [*plan, *applied(propose(ratings, library, plan))]
 
 
 def competency_item_errors(items: Sequence[str], known: Mapping[str, str]) -> list[FieldError]:

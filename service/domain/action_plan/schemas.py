@@ -10,7 +10,8 @@ from uuid import UUID
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from service.kit.codes import ActionHorizon, ActionStatus, ParticipantRole
+from service.domain.action_plan.engine import NotProposedReason
+from service.kit.codes import ActionHorizon, ActionStatus, ParticipantRole, Rating
 from service.lib.schema import (
     CreatedAt,
     Limit,
@@ -192,6 +193,16 @@ class ActionSort(StrEnum):
     UPDATED_AT = "updated_at"
 
 
+class RatedItemRead(ResponseStruct):
+    """Item de compétence et sa note à l'évaluation de l'exercice."""
+
+    code: ItemCode
+    label: Annotated[str, Meta(description="Libellé français de l'item.")]
+    family_code: Annotated[str, Meta(description="Famille de compétences de l'item.")]
+    rating: Annotated[Rating, Meta(description="Note de l'item à l'évaluation.")]
+    rating_label: Annotated[str, Meta(description="Libellé français de la note.")]
+
+
 class ActionSuggestion(ResponseStruct):
     """Action type proposée pour des items faibles de l'exercice."""
 
@@ -206,20 +217,76 @@ class ActionSuggestion(ResponseStruct):
     owner_role: OwnerRole
     owner_role_label: Label
     answers: Annotated[
-        list[LinkedItemRead],
-        Meta(description="Items notés « Non réalisé » ou « Peu satisfaisant » auxquels elle répond."),
+        list[RatedItemRead],
+        Meta(description="Items notés « Non réalisé » ou « Peu satisfaisant » auxquels elle répond."),
+    ]
+    because: Annotated[
+        list[RatedItemRead],
+        Meta(
+            description=(
+                "Les notes qui la font proposer : items faibles sans réponse au plan ni dans une "
+                "proposition plus urgente, et (sauf `all=true`) qu'aucune application précédente "
+                "n'a lues à ce niveau. Après une modification de l'évaluation : la note qui a changé."
+            )
+        ),
+    ]
+
+
+class NotProposedRead(ResponseStruct):
+    """Item faible sans proposition dans cette réponse, et pourquoi."""
+
+    code: ItemCode
+    label: Annotated[str, Meta(description="Libellé français de l'item.")]
+    family_code: Annotated[str, Meta(description="Famille de compétences de l'item.")]
+    rating: Annotated[Rating, Meta(description="Note de l'item à l'évaluation.")]
+    rating_label: Annotated[str, Meta(description="Libellé français de la note.")]
+    reason: Annotated[NotProposedReason, Meta(description="Pourquoi il n'a pas de proposition.")]
+    explanation: Annotated[str, Meta(description="La raison, en français, pour l'utilisateur.")]
+    action_ids: Annotated[
+        list[UUID],
+        Meta(
+            description=(
+                "Actions du plan en cause : celles qui y répondent (`ANSWERED_BY_PLAN`), ou celles "
+                "créées par l'application qui a lu cette note (`ALREADY_APPLIED`)."
+            )
+        ),
     ]
 
 
 class ActionSuggestions(ResponseStruct):
-    """Propositions d'actions pour les items faibles ; créées dans le plan avec `apply=true`."""
+    """Propositions d'actions pour les items faibles ; créées dans le plan avec `apply=true`.
+
+    Appliquer est idempotent pour une même évaluation : la seconde application n'ajoute rien et
+    le dit (`already_applied`, `not_proposed`)."""
 
     exercise_id: Annotated[UUID, Meta(description="Exercice dont l'évaluation est lue.")]
-    applied: Annotated[bool, Meta(description="true : les propositions ont été ajoutées au plan.")]
+    applied: Annotated[bool, Meta(description="true : `apply=true` a été demandé.")]
+    summary: Annotated[str, Meta(description="Ce que dit la réponse, en une ou deux phrases en français.")]
     weak_items: Annotated[
-        list[LinkedItemRead], Meta(description="Items notés « Non réalisé » ou « Peu satisfaisant ».")
+        list[RatedItemRead], Meta(description="Items notés « Non réalisé » ou « Peu satisfaisant ».")
     ]
-    suggestions: Annotated[list[ActionSuggestion], Meta(description="Actions proposées (5 au plus).")]
+    suggestions: Annotated[
+        list[ActionSuggestion],
+        Meta(description="Actions proposées (5 au plus ; toutes avec `all=true`), par horizon."),
+    ]
     created: Annotated[
-        list[ActionRead], Meta(description="Actions créées dans le plan (vide sans `apply=true`).")
+        list[ActionRead],
+        Meta(description="Actions créées dans le plan par cet appel (vide sans `apply=true`)."),
+    ]
+    already_applied: Annotated[
+        list[ActionRead],
+        Meta(description="Actions du plan créées par une application précédente des propositions."),
+    ]
+    not_proposed: Annotated[
+        list[NotProposedRead], Meta(description="Items faibles sans proposition ici, et pourquoi.")
+    ]
+    left_out: Annotated[
+        int,
+        Meta(
+            ge=0,
+            description=(
+                "Items faibles laissés de côté alors qu'une action type y répondrait (limite de 5, "
+                "ou lus par une application précédente) : `all=true`, sans `apply`, les montre."
+            ),
+        ),
     ]

@@ -8,6 +8,7 @@ read-only, so actions stay editable on a CLOSED exercise.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 from uuid import UUID
@@ -20,13 +21,12 @@ from service.db.models import Contact, Exercise, RetexAction
 from service.domain.action_plan.engine import (
     OPEN_STATUSES,
     PlannedAction,
-    Suggestion,
+    Proposal,
     check_status_change,
     competency_item_errors,
     derived_due_date,
     due_date_errors,
-    suggest_actions,
-    weak_items,
+    propose,
 )
 from service.domain.action_plan.schemas import ActionCreate, ActionSort, ActionUpdate
 from service.domain.audit.services import AuditedService, changed_fields
@@ -69,6 +69,17 @@ def overdue_clause(today: date) -> ColumnElement[bool]:
         RetexAction.due_date.is_not(None),
         RetexAction.due_date < today,
     )
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What ``ActionService.suggest`` found: the exercise, the proposal, the plan's actions as
+    they were before (by id), and the actions the application created."""
+
+    exercise: Exercise
+    proposal: Proposal
+    plan: dict[UUID, RetexAction]
+    created: list[RetexAction]
 
 
 class ActionService(AuditedService[RetexAction]):
@@ -241,27 +252,55 @@ class ActionService(AuditedService[RetexAction]):
         self.record(caller, AuditAction.DELETE, action.id, region_code=await self._region_of(exercise))
         await self.delete(action.id)
 
-    async def suggest(
-        self, caller: Caller, exercise_id: UUID, *, apply: bool
-    ) -> tuple[Exercise, dict[str, Rating], list[Suggestion], list[RetexAction]]:
+    async def suggest(self, caller: Caller, exercise_id: UUID, *, apply: bool, every: bool) -> Suggestions:
         """Suggestions for the exercise's weak items; with ``apply``, added to the plan.
 
-        Applying twice adds nothing the second time: the first suggestions are in the plan."""
+        Applying is idempotent for the same evaluation: the actions it creates keep the weak
+        ratings it read (``suggested_from``), and a rating read once is not proposed for again
+        (``engine.propose``). ``every`` lifts the cap and that memory, to show what is left
+        out; it is never applied (422 ``every_not_applicable``): applying stays « peu
+        d'actions »."""
+        if apply and every:
+            raise InvalidDataError(
+                INVALID_DETAIL,
+                errors=[
+                    FieldError(
+                        field="all",
+                        code="every_not_applicable",
+                        message=(
+                            "all=true montre toutes les propositions sans rien ajouter au plan\u00a0: "
+                            "il ne se combine pas avec apply=true, qui en ajoute 5 au plus."
+                        ),
+                    )
+                ],
+            )
         exercise = await self.exercise_of_plan(caller, exercise_id, for_update=apply)
         ratings = await self._ratings_of(exercise)
+        rows = sorted(
+            await self.get_many(RetexAction.exercise_id == exercise.id),
+            key=lambda action: (action.created_at, action.id),
+        )
         plan = [
             PlannedAction(
                 library_code=action.library_code,
                 title=action.title,
                 status=ActionStatus(action.status),
                 competency_items=tuple(action.competency_items),
+                suggested_from=(
+                    {item: Rating(rating) for item, rating in action.suggested_from.items()}
+                    if action.suggested_from is not None
+                    else None
+                ),
+                id=action.id,
             )
-            for action in await self.get_many(RetexAction.exercise_id == exercise.id)
+            for action in rows
         ]
-        suggestions = suggest_actions(ratings, get_action_library().actions.values(), plan)
+        proposal = propose(ratings, get_action_library().actions.values(), plan, every=every)
         created: list[RetexAction] = []
+        # What ``engine.applied`` records on each action: every weak rating this application read.
+        read = {item: rating.value for item, rating in proposal.weak.items()}
         if apply:
-            for suggestion in suggestions:
+            for suggestion in proposal.suggestions:
                 template = suggestion.template
                 created.append(
                     await self._add(
@@ -275,9 +314,10 @@ class ActionService(AuditedService[RetexAction]):
                         owner_role=template.owner_role,
                         contact_id=None,
                         competency_items=list(template.competency_items),
+                        suggested_from=dict(read),
                     )
                 )
-        return exercise, weak_items(ratings), suggestions, created
+        return Suggestions(exercise, proposal, {action.id: action for action in rows}, created)
 
     # Helpers
 
@@ -294,6 +334,7 @@ class ActionService(AuditedService[RetexAction]):
         owner_role: str,
         contact_id: UUID | None,
         competency_items: list[str],
+        suggested_from: dict[str, str] | None = None,
     ) -> RetexAction:
         action = RetexAction(
             exercise_id=exercise.id,
@@ -307,12 +348,15 @@ class ActionService(AuditedService[RetexAction]):
             contact_id=contact_id,
             status_history=[],
             competency_items=competency_items,
+            suggested_from=suggested_from,
         )
         self._change_status(caller, action, None, ActionStatus.A_FAIRE, None)
         action = await self.create(action)
         fields = [name for name in _COLUMNS if getattr(action, name) not in (None, [])]
         if library_code is not None:
             fields.append("library_code")
+        if suggested_from is not None:
+            fields.append("suggested_from")
         self.record(
             caller, AuditAction.CREATE, action.id, region_code=await self._region_of(exercise), fields=fields
         )
