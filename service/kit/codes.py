@@ -392,9 +392,11 @@ class ActionStatus(StrEnum):
 
 
 class ChronogramEntryStatus(StrEnum):
-    """Ce que les animateurs font d'une ligne du chronogramme avant le jeu."""
+    """Où en est une ligne du chronogramme : prévue, jouée, décalée ou écartée par les animateurs."""
 
     PLANNED = "PLANNED"
+    SENT = "SENT"
+    SHIFTED = "SHIFTED"
     SKIPPED = "SKIPPED"
 
 

@@ -310,6 +310,37 @@ class TestManualEdits:
         position = [item["id"] for item in listing].index(entry["id"])
         assert listing[position - 1]["offset_minutes"] <= 30 <= listing[position + 1]["offset_minutes"]
         assert listing[position]["seq"] == entry["seq"]
+        # Nobody said who plays it: the facilitator who plays the families.
+        assert (entry["facilitator"], entry["facilitator_label"]) == (
+            "ANIMATEUR_PROCHES_MEDIAS",
+            "Animateur « proches, usagers et médias »",
+        )
+        assert (entry["play_if"], entry["observation"]) == (None, None)
+
+    async def test_the_facilitators_note_what_they_played_and_what_they_saw(
+        self, client: Client, exercise_id: str
+    ) -> None:
+        entries = (await generate(client, exercise_id))["chronogram"]["entries"]
+        ars = next(entry for entry in entries if entry["sender"] == "ARS")
+        assert ars["facilitator"] == "ANIMATEUR_AUTORITES"
+        url = f"{EXERCISES}/{exercise_id}/chronogram/entries/{ars['id']}"
+
+        response = await client.patch(
+            url,
+            json={
+                "status": "SENT",
+                "observation": "La directrice a appelé l'ARS avant d'être rappelée.",
+                "facilitator": "ANIMATEUR_PRINCIPAL",
+            },
+        )
+
+        assert response.status_code == 200, response.text
+        entry = response.json()
+        assert (entry["status"], entry["status_label"]) == ("SENT", "Joué")
+        assert entry["observation"] == "La directrice a appelé l'ARS avant d'être rappelée."
+        assert entry["facilitator_label"] == "Animateur principal (en salle)"
+        cleared = (await client.patch(url, json={"observation": None, "status": "SHIFTED"})).json()
+        assert (cleared["observation"], cleared["status_label"]) == (None, "Décalé")
 
     async def test_a_retried_addition_with_the_same_idempotency_key_adds_one_entry(
         self, client: Client, exercise_id: str

@@ -53,6 +53,8 @@ class ChronogramEntry(Base):
     clock_time: Mapped[time | None] = mapped_column(Time)
     phase: Mapped[str] = mapped_column(String(24))
     sender: Mapped[str] = mapped_column(String(40))
+    # FacilitatorRole: who of the facilitators plays the sender (column « Animateur »).
+    facilitator: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(24))
     title: Mapped[str] = mapped_column(String(200))
@@ -63,9 +65,14 @@ class ChronogramEntry(Base):
     inject_code: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
     routing_note: Mapped[str | None] = mapped_column(Text)
+    # When the facilitators play it (« Seulement si personne n'a encore signalé… »).
+    play_if: Mapped[str | None] = mapped_column(Text)
+    # What the facilitators noted about this line while playing it.
+    observation: Mapped[str | None] = mapped_column(Text)
     unresolved_placeholders: Mapped[list[str]] = mapped_column(JsonB, default=list)
     # EntryOrigin: GENERATED, EDITED (generated then changed by hand) or CUSTOM (added by hand);
     # regeneration replaces only the GENERATED ones unless told to discard the others too.
     origin: Mapped[str] = mapped_column(String(16))
-    # EntryStatus: PLANNED or SKIPPED (kept in the chronogram, not played).
+    # EntryStatus: PLANNED, SENT (played), SHIFTED (played at another minute) or SKIPPED (kept
+    # in the chronogram, not played).
     status: Mapped[str] = mapped_column(String(16))

@@ -32,6 +32,7 @@ from service.kit.codes import (
     Channel,
     ChronogramEntryOrigin,
     ChronogramEntryStatus,
+    FacilitatorRole,
     InjectSender,
     ParticipantRole,
     Phase,
@@ -57,6 +58,7 @@ def entry_read(entry: ChronogramEntry) -> ChronogramEntryRead:
     phase, sender = Phase(entry.phase), InjectSender(entry.sender)
     recipient, channel = ParticipantRole(entry.recipient), Channel(entry.channel)
     origin, status = ChronogramEntryOrigin(entry.origin), ChronogramEntryStatus(entry.status)
+    facilitator = FacilitatorRole(entry.facilitator)
     return ChronogramEntryRead(
         id=entry.id,
         exercise_id=entry.exercise_id,
@@ -67,6 +69,8 @@ def entry_read(entry: ChronogramEntry) -> ChronogramEntryRead:
         phase_label=catalogue.label(phase),
         sender=sender,
         sender_label=catalogue.label(sender),
+        facilitator=facilitator,
+        facilitator_label=catalogue.label(facilitator),
         recipient=recipient,
         recipient_label=catalogue.label(recipient),
         channel=channel,
@@ -78,6 +82,8 @@ def entry_read(entry: ChronogramEntry) -> ChronogramEntryRead:
         inject_code=entry.inject_code,
         reason=entry.reason,
         routing_note=entry.routing_note,
+        play_if=entry.play_if,
+        observation=entry.observation,
         unresolved_placeholders=list(entry.unresolved_placeholders),
         origin=origin,
         origin_label=catalogue.label(origin),

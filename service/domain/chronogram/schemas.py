@@ -13,6 +13,7 @@ from service.kit.codes import (
     Channel,
     ChronogramEntryOrigin,
     ChronogramEntryStatus,
+    FacilitatorRole,
     InjectSender,
     ParticipantRole,
     Phase,
@@ -55,6 +56,20 @@ ClockTime = Annotated[
 ]
 EntryPhase = Annotated[Phase, Meta(description="Phase de l'exercice.")]
 Sender = Annotated[InjectSender, Meta(description="Émetteur : le rôle que joue l'animation.")]
+Facilitator = Annotated[
+    FacilitatorRole,
+    Meta(description="Animateur qui joue l'émetteur pendant l'exercice (colonne « Animateur »)."),
+]
+ObservationText = (
+    Annotated[
+        MultilineText,
+        Meta(
+            max_length=4000,
+            description="Ce que les animateurs ont noté sur cette ligne en la jouant ; null si rien.",
+        ),
+    ]
+    | None
+)
 Recipient = Annotated[ParticipantRole, Meta(description="Destinataire : la fonction des joueurs visée.")]
 EntryChannel = Annotated[Channel, Meta(description="Canal de transmission du stimulus.")]
 Title = Annotated[RequiredText, Meta(max_length=200, description="Intitulé court du stimulus.")]
@@ -83,7 +98,8 @@ Status = Annotated[
     ChronogramEntryStatus,
     Meta(
         description=(
-            "PLANNED : la ligne sera jouée ; SKIPPED : écartée par les animateurs, gardée pour mémoire."
+            "PLANNED : la ligne sera jouée ; SENT : jouée ; SHIFTED : jouée à une autre minute que "
+            "prévu ; SKIPPED : écartée par les animateurs, gardée pour mémoire."
         )
     ),
 ]
@@ -136,6 +152,8 @@ class ChronogramEntryRead(ResponseStruct):
     phase_label: Label
     sender: Sender
     sender_label: Label
+    facilitator: Facilitator
+    facilitator_label: Label
     recipient: Recipient
     recipient_label: Label
     channel: EntryChannel
@@ -162,6 +180,16 @@ class ChronogramEntryRead(ResponseStruct):
             )
         ),
     ]
+    play_if: Annotated[
+        str | None,
+        Meta(
+            description=(
+                "Quand jouer la ligne, pour les animateurs (ex. « Seulement si personne n'a encore "
+                "signalé l'incident »), null si elle est toujours jouée."
+            )
+        ),
+    ]
+    observation: ObservationText
     unresolved_placeholders: Annotated[
         list[str],
         Meta(
@@ -266,6 +294,9 @@ class ChronogramEntryCreate(RequestStruct):
     expected_reactions: Reactions = msgspec.field(default_factory=list)
     competency_items: Items = msgspec.field(default_factory=list)
     status: Status = ChronogramEntryStatus.PLANNED
+    # None: the facilitator who usually plays the sender.
+    facilitator: Facilitator | None = None
+    observation: ObservationText = None
 
 
 class ChronogramEntryUpdate(RequestStruct):
@@ -284,3 +315,5 @@ class ChronogramEntryUpdate(RequestStruct):
     expected_reactions: Reactions | UnsetType = UNSET
     competency_items: Items | UnsetType = UNSET
     status: Status | UnsetType = UNSET
+    facilitator: Facilitator | UnsetType = UNSET
+    observation: ObservationText | UnsetType = UNSET

@@ -42,6 +42,7 @@ from service.domain.chronogram.schemas import ChronogramChanges, ChronogramEntry
 from service.domain.exercises.rules import ensure_not_closed, readiness_errors
 from service.domain.exercises.services import ExerciseService
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError, PreconditionFailedError
+from service.kit.catalogue import get_catalogue
 from service.kit.codes import (
     AuditAction,
     ChronogramEntryOrigin,
@@ -244,6 +245,7 @@ def _new_entry(exercise: Exercise, chronogram_id: UUID | None, generated: Genera
         clock_time=None,
         phase=generated.phase.value,
         sender=generated.sender.value,
+        facilitator=generated.facilitator.value,
         recipient=generated.recipient.value,
         channel=generated.channel.value,
         title=generated.title,
@@ -253,6 +255,8 @@ def _new_entry(exercise: Exercise, chronogram_id: UUID | None, generated: Genera
         inject_code=generated.inject_code,
         reason=generated.reason,
         routing_note=generated.routing_note,
+        play_if=generated.play_if,
+        observation=None,
         unresolved_placeholders=list(generated.unresolved_placeholders),
         origin=ChronogramEntryOrigin.GENERATED.value,
         status=ChronogramEntryStatus.PLANNED.value,
@@ -551,6 +555,8 @@ class ChronogramService(AuditedService[Chronogram]):
             ]
         )
         values = _column_values(state)
+        if values.get("facilitator") is None:
+            values["facilitator"] = get_catalogue().inject_senders[data.sender].facilitator.value
         entries = await self.entries_of(chronogram.id)
         entry = ChronogramEntry(
             exercise_id=exercise.id,
@@ -561,6 +567,7 @@ class ChronogramService(AuditedService[Chronogram]):
             inject_code=None,
             reason=CUSTOM_REASON,
             routing_note=None,
+            play_if=None,
             unresolved_placeholders=unresolved_placeholders(
                 values["title"], values["stimulus"], values["expected_reactions"]
             ),
