@@ -55,7 +55,10 @@ dev: install db-upgrade local-key ## Like run, reloading on code changes, with r
 	KIT_CRISE_LOG_FORMAT=console $(BIN)/kit-crise serve --host $(HOST) --port $(PORT) --reload
 
 .PHONY: test
-test: install lint ## Lint, then the whole suite (KIT_CRISE_TEST_DATABASE_URL selects PostgreSQL)
+test: install lint test-only ## Lint, then the whole suite (KIT_CRISE_TEST_DATABASE_URL selects PostgreSQL)
+
+.PHONY: test-only
+test-only: install ## The whole suite without the lint (CI lints once, then runs it on each database)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 .PHONY: lint

@@ -1,12 +1,14 @@
-"""``make run`` installs the service without the development tools; ``make test`` installs them.
+"""What the make targets and CI install and run, read from ``make -n`` (which prints the
+commands and runs none) in an empty virtualenv directory.
 
-Read from ``make -n`` (what make would run, run nothing) in an empty virtualenv directory.
-`.ci/run` checks the same for real: it serves from a runtime-only install and fails if pytest is
-in it.
+``make run`` installs the service without the development tools, ``make test`` installs them
+and lints before the suite, and CI lints once for its two databases. `.ci/run` also checks the
+first for real: it serves from a runtime-only install and fails if pytest is in it.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,14 +18,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def uv_syncs(target: str, venv: Path) -> list[str]:
+def dry_run(target: str, venv: Path) -> list[str]:
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
-    dry_run = subprocess.run(  # noqa: S603 - a fixed command
+    printed = subprocess.run(  # noqa: S603 - a fixed command
         [make, "-n", target, f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    return [line.split("uv ", 1)[1] for line in dry_run.stdout.splitlines() if "/uv sync " in line]
+    return printed.stdout.splitlines()
+
+
+def uv_syncs(target: str, venv: Path) -> list[str]:
+    return [line.split("uv ", 1)[1] for line in dry_run(target, venv) if "/uv sync " in line]
 
 
 def test_make_run_installs_the_runtime_dependencies_only(tmp_path: Path) -> None:
@@ -34,3 +40,23 @@ def test_make_run_installs_the_runtime_dependencies_only(tmp_path: Path) -> None
 
 def test_make_test_installs_the_development_tools(tmp_path: Path) -> None:
     assert uv_syncs("test", tmp_path / "venv") == ["sync --frozen --all-groups"]
+
+
+def test_make_test_lints_then_runs_the_suite_and_test_only_runs_the_suite(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+
+    def steps(target: str) -> list[str]:
+        tools = ("ruff check", "ruff format", "mypy", "python -m pytest")
+        run = [line.removeprefix(f"{venv}/bin/") for line in dry_run(target, venv)]
+        return [tool for command in run for tool in tools if command.startswith(tool)]
+
+    assert steps("test") == ["ruff check", "ruff format", "mypy", "python -m pytest"]
+    assert steps("test-only") == ["python -m pytest"]
+
+
+def test_ci_lints_once_for_both_databases() -> None:
+    """Regression: .ci/run called make test for each database, so the lint (mypy --strict
+    above all) ran twice."""
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    calls = re.findall(r"\bmake (test(?:-only)?)\b", script)
+    assert sorted(calls) == ["test", "test-only"]
