@@ -30,6 +30,7 @@ from service.domain.chronogram.engine import (
     inputs_digest,
     placeholder_values,
     scale_offset,
+    short_format_link,
     timing,
 )
 from service.kit.catalogue import get_catalogue
@@ -188,8 +189,34 @@ def test_the_reference_timeline_scales_to_the_play_time() -> None:
     """The webinar's first hour (T0, T+15, T+45, T+90 on 120 minutes) in a 30-minute play."""
     window = Timing(briefing_minutes=5, play_minutes=30, debriefing_minutes=10)
     assert [scale_offset(offset, 120, window) for offset in (0, 15, 45, 90, 120)] == [0, 4, 11, 23, 30]
-    # The DEBEX stays within the briefing; what follows FINEX within the debriefing.
-    assert [scale_offset(offset, 120, window) for offset in (-3, -15, 125, 200)] == [-3, -5, 35, 40]
+    # The DEBEX stays within the briefing; the RETEX starts in the first third of the debriefing.
+    assert [scale_offset(offset, 120, window) for offset in (-3, -15, 125, 200)] == [-3, -5, 33, 33]
+
+
+def test_a_long_play_keeps_the_first_hour_in_real_minutes() -> None:
+    """T0, T+15, T+45, T+90 as the webinar plays them; the extra time goes after the escalade."""
+    window = Timing(briefing_minutes=15, play_minutes=135, debriefing_minutes=30)
+    assert [scale_offset(offset, 120, window) for offset in (0, 15, 45, 90, 105, 120)] == [
+        0,
+        15,
+        45,
+        90,
+        113,
+        135,
+    ]
+    exact = Timing(briefing_minutes=15, play_minutes=120, debriefing_minutes=45)
+    assert [scale_offset(offset, 120, exact) for offset in (15, 90, 110, 130)] == [15, 90, 110, 130]
+
+
+def test_the_45_minute_format_is_5_25_15_and_leaves_the_retex_its_time() -> None:
+    short = KIT.formats[ExerciseFormat.SENSIBILISATION]
+    assert (short.briefing_minutes, short.play_minutes, short.debriefing_minutes) == (5, 25, 15)
+    parameters = msgspec.structs.replace(
+        SSIAD.parameters, format=ExerciseFormat.SENSIBILISATION, duration_minutes=45, briefing_minutes=5
+    )
+    chronogram = run(msgspec.structs.replace(SSIAD, parameters=parameters))
+    retex = next(entry for entry in chronogram.entries if entry.phase is Phase.RETEX_CHAUD)
+    assert chronogram.timing.last_offset - retex.offset_minutes >= 10
 
 
 def test_clock_times_follow_paris_time_across_the_change_of_hour() -> None:
@@ -208,6 +235,26 @@ def test_clock_times_follow_paris_time_across_the_change_of_hour() -> None:
     assert clock_at(msgspec.structs.replace(night, exercise_date=None), 0) is None
 
 
+def test_filled_values_agree_with_the_words_before_them() -> None:
+    values = {"medecin": "le médecin traitant", "etablissement": "l'IME Les Genêts", "nom": "Les Tilleuls"}
+    text, missing = fill_placeholders(
+        "{medecin} passe. Appeler {medecin}, l'avis de {medecin}, à {etablissement}, de {nom}. "
+        "« {etablissement} ferme »",
+        values,
+    )
+    assert text == (
+        "Le médecin traitant passe. Appeler le médecin traitant, l'avis du médecin traitant, "
+        "à l'IME Les Genêts, des Tilleuls. « L'IME Les Genêts ferme »"
+    )
+    assert missing == []
+
+
+def test_a_person_the_directory_does_not_name_goes_with_its_parentheses() -> None:
+    text = "Le DPO ({contact_dpo}) écrit."
+    assert fill_placeholders(text, {})[0] == "Le DPO écrit."
+    assert fill_placeholders(text, {"contact_dpo": "Julien Roux"})[0] == "Le DPO (Julien Roux) écrit."
+
+
 def test_placeholders_without_a_value_stay_visible_and_are_reported() -> None:
     text, missing = fill_placeholders(
         "{etablissement} appelle {editeur_dui} puis {editeur_dui}.", {"etablissement": "Les Tilleuls"}
@@ -217,7 +264,7 @@ def test_placeholders_without_a_value_stay_visible_and_are_reported() -> None:
 
 
 def test_placeholders_come_from_the_profile_the_si_and_the_directory() -> None:
-    values = placeholder_values(EHPAD, LIBRARY)
+    values = placeholder_values(EHPAD)
     assert values["etablissement"] == "Les Tilleuls"  # the short name, as the staff say it
     assert values["categorie"] == get_catalogue().label(EssmsCategory.EHPAD)
     assert (values["nb_usagers"], values["nb_sites"]) == ("80", "1")
@@ -320,16 +367,46 @@ def test_no_stimulus_goes_to_a_role_that_does_not_play(case: GenerationInputs) -
 def test_optional_stimuli_stay_within_the_levels_density(case: GenerationInputs) -> None:
     chronogram = run(case)
     cap = LIBRARY.density_caps[case.parameters.level]
+    short = case.parameters.format is ExerciseFormat.SENSIBILISATION
     optional = [
         entry
         for entry in chronogram.entries
-        if anchor_of(entry.inject_code) is None and entry.phase not in SESSION_PHASES
+        if anchor_of(entry.inject_code) is None
+        and entry.phase not in SESSION_PHASES
+        # The short format keeps the first hour and the alert chain whatever the density.
+        and not (short and short_format_link(LIBRARY.injects[entry.inject_code]))
     ]
     assert len(optional) <= chronogram.timing.play_minutes // cap
     kept = {entry.inject_code for entry in chronogram.entries}
     for entry in chronogram.entries:
         assert set(LIBRARY.injects[entry.inject_code].requires) <= kept
     assert not kept & {item.inject_code for item in chronogram.left_out}
+
+
+@PROPERTY
+@given(inputs(min_play=30))
+def test_no_window_of_ten_minutes_is_a_barrage_and_no_new_thread_opens_before_finex(
+    case: GenerationInputs,
+) -> None:
+    """An optional stimulus is placed only where every window of ``density_window_minutes`` around
+    it holds at most the level's limit, and one that opens a thread never in the quiet minutes."""
+    chronogram = run(case)
+    play = chronogram.timing.play_minutes
+    limit = LIBRARY.density_window_limits[case.parameters.level]
+    span = LIBRARY.density_window_minutes
+    short = case.parameters.format is ExerciseFormat.SENSIBILISATION
+    stimuli = [entry for entry in chronogram.entries if entry.phase not in SESSION_PHASES]
+    minutes = [entry.offset_minutes for entry in stimuli]
+    quiet_from = play - min(LIBRARY.quiet_minutes_before_finex, play // 5)
+    for entry in stimuli:
+        template = LIBRARY.injects[entry.inject_code]
+        if anchor_of(entry.inject_code) is not None or (short and short_format_link(template)):
+            continue
+        at = entry.offset_minutes
+        for start in range(at - span + 1, at + 1):
+            assert sum(1 for other in minutes if start <= other < start + span) <= limit, entry.inject_code
+        if not template.requires:
+            assert at <= quiet_from, entry.inject_code
 
 
 @PROPERTY

@@ -240,7 +240,12 @@ def _duplicate(doc: Document) -> None:
 
 
 def _drop_t0(doc: Document) -> None:
-    doc["injects"].remove(inject(doc, "RAN-T0-01"))
+    """Every variant of the ransomware's T0."""
+    doc["injects"] = [
+        item
+        for item in doc["injects"]
+        if not (item.get("anchor") == "T0" and "RANSOMWARE" in item["scenario_types"])
+    ]
 
 
 def _cycle(doc: Document) -> None:
@@ -311,10 +316,18 @@ def _unknown_field(doc: Document) -> None:
             [r"RAN-RECO-01: min_level: the reconstruction is not played"],
         ),
         (_set("NET-T0-01", "code", "net t0"), [r"net t0: code must match"]),
-        (_drop_t0, [r"scenario RANSOMWARE: no inject is anchor T0"]),
+        (_drop_t0, [r"scenario RANSOMWARE: no inject without a rule is anchor T0"]),
         (
-            _set("COM-ARS-01", "rule", {"si_present": "DUI"}),
+            _set("COM-ARS-01", "requires", ["COM-DEBEX-01"]),
             [r"COM-ARS-01: anchor: an anchor is played in every exercise"],
+        ),
+        (
+            _set("COM-RETEX-01", "competency_items", ["GC_ROLES"]),
+            [r"COM-RETEX-01: competency_items: nothing is rated on the hot RETEX"],
+        ),
+        (
+            _set("NET-T0-01", "stimulus", "{contact_ars} appelle."),
+            [r"NET-T0-01: stimulus: a \{contact_…\} placeholder stands alone in parentheses"],
         ),
         (
             _set("COM-ARS-01", "phase", "CONTINUITE"),
@@ -368,10 +381,13 @@ def test_a_broken_library_stops_the_service_naming_the_inject_and_the_field(
             lambda doc: doc["density_caps"].__setitem__("DEBUTANT", 0),
             r"density_caps: DEBUTANT must be positive",
         ),
-        (lambda doc: doc["user_words"].pop("TRAVAIL"), r"user_words: TRAVAIL is missing"),
         (
-            lambda doc: doc["user_words_by_category"].__setitem__("IME", " "),
-            r"user_words_by_category: IME is empty",
+            lambda doc: doc["density_window_limits"].pop("CONFIRME"),
+            r"density_window_limits: CONFIRME is missing",
+        ),
+        (
+            lambda doc: doc.__setitem__("quiet_minutes_before_finex", -1),
+            r"quiet_minutes_before_finex must be zero or more",
         ),
         (
             lambda doc: doc["fallback_recipients"].__setitem__("DPO", ["QUALITE"]),

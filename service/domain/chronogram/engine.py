@@ -31,6 +31,7 @@ What was left out, and why, is reported too: the engine explains its choices bot
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,7 +57,7 @@ from service.kit.codes import (
     ServiceMode,
 )
 from service.kit.content import Kit
-from service.kit.injects import InjectLibrary, InjectTemplate
+from service.kit.injects import FIRST_HOUR, InjectLibrary, InjectTemplate
 from service.kit.rules import ComponentFacts, RuleContext, evaluate, explain
 from service.kit.vocabulary import get_vocabulary
 from service.lib.time import PARIS, paris_moment
@@ -466,12 +467,12 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
     anchors = _anchors(scenario, inputs, kit, context)
     anchor_codes = {pick.code for pick in anchors}
     optional = _with_requirements(optional, anchor_codes, left_out)
-    # The short format is the alert chain: its links are kept like milestones.
-    protected = {
-        pick.code
-        for pick in optional
-        if pick.template.alert_chain and parameters.format is ExerciseFormat.SENSIBILISATION
-    }
+    # The short format is the first hour and the alert chain: their links are kept like milestones.
+    protected = (
+        {pick.code for pick in optional if short_format_link(pick.template)}
+        if parameters.format is ExerciseFormat.SENSIBILISATION
+        else set()
+    )
     cap = library.density_caps.get(parameters.level)
     if cap:
         optional = _within_density(optional, anchor_codes, protected, window.play_minutes // cap, left_out)
@@ -598,6 +599,18 @@ def _with_requirements(picks: list[_Pick], anchor_codes: set[str], left_out: lis
         kept = [pick for pick in kept if pick.code not in missing]
 
 
+def short_format_link(template: InjectTemplate) -> bool:
+    """A link of the alert chain, or of the webinar's first-hour chain that every exercise of the
+    scenario plays (no rule, no requirement: the T0 → qualification → arbitrage thread)."""
+    first_hour = (
+        template.phase in FIRST_HOUR
+        and template.rule is None
+        and not template.requires
+        and not template.perturbation
+    )
+    return template.alert_chain or first_hour
+
+
 def _within_density(
     picks: list[_Pick], anchor_codes: set[str], protected: set[str], allowed: int, left_out: list[LeftOut]
 ) -> list[_Pick]:
@@ -672,9 +685,11 @@ class _Pacing(msgspec.Struct, frozen=True, kw_only=True):
     last_minute: int
 
     def crowded(self, minute: int, minutes: Sequence[int]) -> bool:
-        """Whether one more stimulus at ``minute`` fills some window beyond its limit."""
+        """Whether one more stimulus at ``minute`` fills some window beyond its limit
+        (``minutes`` sorted)."""
         for start in range(minute - self.window + 1, minute + 1):
-            if sum(1 for other in minutes if start <= other < start + self.window) >= self.per_window:
+            inside = bisect.bisect_left(minutes, start + self.window) - bisect.bisect_left(minutes, start)
+            if inside >= self.per_window:
                 return True
         return False
 
@@ -719,7 +734,7 @@ def _spaced(
                 continue
             minute = found
         taken.append(minute)
-        minutes.append(minute)
+        bisect.insort(minutes, minute)
         at[code] = minute
         placed.append(msgspec.structs.replace(item, offset=minute))
     while dependent := {
