@@ -10,21 +10,27 @@ label catalogue), so the same inputs give the same bytes. The steps, in order:
    FINEX, hot RETEX — and the DPO/CNIL one when a component of a category the scenario hits
    holds personal or health data) is always present: the first of its variants in library
    order whose rule matches, else the first without a rule, else the first.
-3. **Time**: the reference timeline (T0 … FINEX = ``reference_minutes``) is scaled to the play
-   time; the DEBEX stays before T0, within the briefing; what follows FINEX stays within the
-   debriefing.
+3. **Time**: the reference timeline (T0 … FINEX = ``reference_minutes``) is laid on the play:
+   in real minutes up to the escalation when the play is at least as long, scaled otherwise;
+   the DEBEX stays before T0, within the briefing; the hot RETEX starts within the first third
+   of the debriefing.
 4. **Density**: the level allows one optional stimulus per N minutes of play; beyond that the
    lowest priorities go first (ties: the larger code), an inject never kept without what it
-   requires.
+   requires. In the 45-minute format the first-hour thread and the links of the alert chain are
+   kept whatever the density.
 5. **Route**: a stimulus whose recipient plays no part goes to the first present role of the
    library's fallbacks (never to the role its sender stands for), and says so.
-6. **Space**: two stimuli to the same recipient are at least ``min_gap_minutes`` apart; anchors
-   are placed first, optional stimuli take the next free minute, and an optional stimulus
-   pushed past FINEX is left out.
-7. **Render**: placeholders are filled from the establishment, the SI description and the
-   crisis directory, the article before each agreeing with its value (an unknown value stays
-   visible and is reported); clock times come from the exercise's Paris date and start time;
-   entries are numbered in play order.
+6. **Pace**: two stimuli to the same recipient are at least ``min_gap_minutes`` apart, no window
+   of ``density_window_minutes`` holds more than the level's limit, and no new thread opens in
+   the quiet minutes before FINEX. Anchors are placed first, then the protected links, then each
+   optional stimulus at the first minute from its own (after what it requires) that keeps these
+   rules; one that finds none is left out, with whatever requires it.
+7. **Render**: placeholders are filled from the establishment (its name with its article, the
+   words of the vocabulary for its category and answers, its CRRC), the SI description and the
+   crisis directory, the article before each agreeing with its value and a value that opens a
+   sentence capitalised (an unknown value stays visible and is reported); clock times come from
+   the exercise's Paris date and start time; entries are numbered in play order and name the
+   facilitator who plays them.
 
 What was left out, and why, is reported too: the engine explains its choices both ways.
 """
@@ -64,7 +70,7 @@ from service.lib.time import PARIS, paris_moment
 
 # Bumped whenever a change to this module can change a chronogram generated from the same inputs
 # and the same library: stored with every chronogram, next to the library's version.
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "2.0.0"
 
 # The questionnaire answers some placeholders read.
 USERS_QUESTION = "Q_NB_USAGERS"
