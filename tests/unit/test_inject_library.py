@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from service.kit.catalogue import get_catalogue
 from service.kit.codes import (
     EssmsCategory,
     ExerciseFormat,
@@ -60,21 +61,30 @@ def test_the_library_is_large_and_covers_every_scenario() -> None:
 
 @pytest.mark.parametrize("scenario", list(ScenarioType))
 def test_each_scenario_has_its_own_first_hour_chain(scenario: ScenarioType) -> None:
-    """T0 signal faible, T+15 qualification, T+45 arbitrage, T+90 escalade (the webinar)."""
+    """T0 signal faible, T+15 qualification, T+45 arbitrage (a ransomware's cut decision around
+    T+20-25, CERT-FR RFX-001), then the players decide to alert before T+90 (the webinar)."""
     own = [t for t in of(scenario) if t.scenario_types == (scenario,)]
-    always = [t for t in own if t.rule is None and t.min_level is ExerciseLevel.DEBUTANT]
+    always = [t for t in of(scenario) if t.rule is None and t.min_level is ExerciseLevel.DEBUTANT]
     starts = {phase: min(t.offset_minutes for t in always if t.phase is phase) for phase in FIRST_HOUR}
     assert starts[Phase.SIGNAL_FAIBLE] == 0
     assert starts[Phase.QUALIFICATION] == 15
-    assert starts[Phase.ARBITRAGE] == 45
-    assert 80 <= starts[Phase.ESCALADE] <= 90
+    if scenario is ScenarioType.RANSOMWARE:
+        assert 20 <= starts[Phase.ARBITRAGE] <= 25
+    else:
+        assert starts[Phase.ARBITRAGE] == 45
+    assert 60 <= starts[Phase.ESCALADE] <= 90
+    alert = [t for t in always if t.alert_chain and t.phase is Phase.ESCALADE]
+    assert alert, "no « qui alertez-vous ? » plays in every exercise"
+    ars = [t for t in always if t.anchor is InjectAnchor.ALERTE_ARS]
+    assert min(t.offset_minutes for t in alert) < min(t.offset_minutes for t in ars)
     anchors = {t.anchor for t in own}
     assert {InjectAnchor.T0, InjectAnchor.QUALIFICATION} <= anchors
 
 
 def test_the_shared_anchors_serve_every_scenario() -> None:
     for anchor in (InjectAnchor.BRIEFING, InjectAnchor.ALERTE_ARS, InjectAnchor.ALERTE_CERT_SANTE):
-        (shared,) = [t for t in INJECTS if t.anchor is anchor]
+        # Variants may fit some establishments or scenarios; the one without a rule serves all.
+        (shared,) = [t for t in INJECTS if t.anchor is anchor and t.rule is None]
         assert set(shared.scenario_types) == set(ScenarioType)
     ars = LIBRARY.injects["COM-ARS-01"]
     assert "portail de signalement des événements sanitaires indésirables" in " ".join(ars.expected_reactions)
@@ -88,10 +98,12 @@ def test_the_escalation_follows_the_real_chain() -> None:
         (t.offset_minutes, t.sender) for t in INJECTS if t.phase is Phase.ESCALADE and t.rule is None
     )
     senders = [str(sender) for _, sender in escalation]
-    # Portal and ARS first, then CERT Santé, the CRRC, the DPO (CNIL), the complaint.
-    order = ["ARS", "CERT_SANTE", "CRRC", "DPO", "FORCES_ORDRE"]
+    # Portal and ARS first, then CERT Santé, the CRRC, the DPO (CNIL); the gendarmerie never
+    # calls to canvass a complaint: the direction files it.
+    order = ["ARS", "CERT_SANTE", "CRRC", "DPO"]
     positions = [senders.index(sender) for sender in order]
     assert positions == sorted(positions)
+    assert "FORCES_ORDRE" not in senders
 
 
 def test_every_competency_item_is_assessed_and_exists() -> None:
@@ -146,6 +158,8 @@ def context(
         include_perturbations=False,
         answers={},
         components=(),
+        traits=frozenset(get_catalogue().essms_categories[category].traits),
+        impacted_categories=frozenset(get_kit().scenarios[scenario].impacted_categories),
     )
 
 
@@ -199,7 +213,7 @@ def test_the_si_and_the_answers_change_the_stimuli() -> None:
     )
     saas = {t.code for t in selected(described)}
     assert "PRE-ARB-02" in saas - plain  # « éditeur injoignable » only for a SaaS DUI
-    assert "COM-ANNUAIRE-01" in plain - saas  # an offline crisis directory spares the search
+    assert {"COM-ANNUAIRE-01", "COM-ANNUAIRE-03"} & (plain - saas)  # an offline directory spares the search
 
 
 # The start-up checks
