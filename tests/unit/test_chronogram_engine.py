@@ -536,11 +536,17 @@ def test_removing_mssante_changes_exactly_the_lines_that_depend_on_it(
 
 
 def test_mssante_rules_exist_and_drive_lines_of_the_golden_ehpad() -> None:
-    """The property above is not vacuous: the EHPAD's MSSanté brings lines of its own."""
-    without = msgspec.structs.replace(
-        EHPAD, components=tuple(item for item in EHPAD.components if item.category is not SiCategory.MSSANTE)
+    """The property above is not vacuous: the EHPAD's MSSanté brings lines of its own, in a
+    scenario that breaks it (a compromised mailbox; a phishing spares it)."""
+    mailbox = msgspec.structs.replace(
+        EHPAD,
+        parameters=msgspec.structs.replace(EHPAD.parameters, scenario_type=ScenarioType.MAILBOX_COMPROMISE),
     )
-    gone = {entry.inject_code for entry in run(EHPAD).entries} - {
+    without = msgspec.structs.replace(
+        mailbox,
+        components=tuple(item for item in EHPAD.components if item.category is not SiCategory.MSSANTE),
+    )
+    gone = {entry.inject_code for entry in run(mailbox).entries} - {
         entry.inject_code for entry in run(without).entries
     }
     assert gone
