@@ -32,6 +32,8 @@ class DatabaseSettings:
     pool_size: int = 5
     # SQLite waits this long for a concurrent writer instead of failing with "database is locked".
     sqlite_busy_timeout_ms: int = 5000
+    # Read transactions run on the event loop instead of aiosqlite's thread (service.db.engine).
+    sqlite_inline_reads: bool = True
 
     @property
     def is_sqlite(self) -> bool:
@@ -75,6 +77,9 @@ class SecuritySettings:
     secure_cookies: bool = False
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    # How long a verified API key is trusted without reading it again (0: read on every call).
+    # A key revoked through another replica, or in the database, works that long at most (ADR 0005).
+    api_key_cache_seconds: int = 5
     # Calls per minute and per API key (0: unlimited); login attempts per minute and per address.
     api_calls_per_minute: int = 600
     login_attempts_per_minute: int = 10
@@ -103,6 +108,7 @@ class Settings:
                 echo=env.boolean("DATABASE_ECHO", default=False),
                 pool_size=env.integer("DATABASE_POOL_SIZE", 5, minimum=1),
                 sqlite_busy_timeout_ms=env.integer("SQLITE_BUSY_TIMEOUT_MS", 5000, minimum=0),
+                sqlite_inline_reads=env.boolean("SQLITE_INLINE_READS", default=True),
             ),
             log=LogSettings(
                 level=env.choice("LOG_LEVEL", "INFO", LOG_LEVELS),
@@ -116,6 +122,7 @@ class Settings:
                 secure_cookies=env.boolean("SECURE_COOKIES", default=False),
                 session_idle_minutes=env.integer("SESSION_IDLE_MINUTES", 30, minimum=1),
                 session_absolute_hours=env.integer("SESSION_ABSOLUTE_HOURS", 12, minimum=1),
+                api_key_cache_seconds=env.integer("API_KEY_CACHE_SECONDS", 5, minimum=0),
                 api_calls_per_minute=env.integer("RATE_LIMIT_PER_MINUTE", 600, minimum=0),
                 login_attempts_per_minute=env.integer("LOGIN_ATTEMPTS_PER_MINUTE", 10, minimum=0),
                 redis_url=env.text("REDIS_URL", "") or None,

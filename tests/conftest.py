@@ -69,11 +69,13 @@ class DatabaseServer:
 
 def settings_for(database_url: str, **security: Any) -> Settings:
     """Test settings: API rate limiting off unless a test turns it on (fuzzing sends thousands
-    of calls with one key)."""
+    of calls with one key), and API keys read on every call unless a test turns the cache on
+    (tests change keys straight in the database; the cache is tested with a clock of its own,
+    tests/integration/test_request_path.py)."""
     return Settings(
         database=DatabaseSettings(url=database_url),
         log=LogSettings(level="WARNING", format="json"),
-        security=SecuritySettings(**({"api_calls_per_minute": 0} | security)),
+        security=SecuritySettings(**({"api_calls_per_minute": 0, "api_key_cache_seconds": 0} | security)),
     )
 
 

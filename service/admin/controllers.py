@@ -34,6 +34,7 @@ from service.domain.audit.services import record_event, record_failed_sign_in
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import AccountRole, AuditAction, ResourceType
 from service.logging import current_request_id
+from service.security.csrf import admin_csrf
 from service.security.principal import Caller, principal_of
 from service.security.rate_limits import sign_in_rate_limit
 from service.settings import Settings
@@ -185,6 +186,7 @@ def admin_router(settings: Settings) -> Router:
                 path="/static", directories=[STATIC_DIRECTORY], include_in_schema=False
             ),
         ],
-        middleware=[limiter.middleware] if limiter else [],
+        # CSRF first, as when it was the app's: a forged form is refused before it counts.
+        middleware=[admin_csrf(settings.security), *([limiter.middleware] if limiter else [])],
         include_in_schema=False,
     )

@@ -35,7 +35,9 @@ def allow(*roles: AccountRole) -> Guard:
     """Guard letting through the given roles; any other role gets 403."""
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+    # A coroutine: Litestar runs a plain function guard in a worker thread, a thread round trip
+    # on every request for a set lookup (docs/performance.md).
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
         # Litestar runs controller guards on its generated OPTIONS handlers too; those answer
         # CORS preflights, which carry no credentials, and reveal only the allowed methods.
         if connection.scope.get("method") == "OPTIONS":

@@ -1,11 +1,7 @@
-"""Security headers on every response, router errors included (so: an outermost ASGI wrapper)."""
+"""Security headers on every response, router errors included: service.lib.edge, the outermost
+ASGI layer, adds them."""
 
 from __future__ import annotations
-
-from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 # JSON never needs to load anything.
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -36,22 +32,31 @@ def content_security_policy(path: str) -> str:
     return API_POLICY
 
 
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    scopes = (ScopeType.HTTP,)
+def _encoded(policy: str, *, over_https: bool) -> tuple[tuple[bytes, bytes], ...]:
+    headers = {**COMMON_HEADERS, "Content-Security-Policy": policy}
+    if over_https:
+        headers["Strict-Transport-Security"] = HSTS
+    return tuple((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        policy = content_security_policy(scope["path"])
-        # Behind a TLS-terminating proxy, uvicorn's --proxy-headers sets the scheme.
-        over_https = scope.get("scheme") == "https"
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in COMMON_HEADERS.items():
-                    headers[name] = value
-                headers["Content-Security-Policy"] = policy
-                if over_https:
-                    headers["Strict-Transport-Security"] = HSTS
-            await send(message)
+# Every response gets one of these sets: encoded once, not on every response.
+_ENCODED = {
+    (policy, over_https): _encoded(policy, over_https=over_https)
+    for policy in (API_POLICY, ADMIN_POLICY, SCHEMA_POLICY)
+    for over_https in (False, True)
+}
+NAMES = frozenset(name for name, _ in _ENCODED[API_POLICY, True])
 
-        await next_app(scope, receive, send_with_headers)
+
+def security_headers(path: str, *, over_https: bool) -> tuple[tuple[bytes, bytes], ...]:
+    """The security headers of a response to ``path``, as ASGI header pairs."""
+    return _ENCODED[content_security_policy(path), over_https]
+
+
+def with_security_headers(
+    headers: list[tuple[bytes, bytes]], added: tuple[tuple[bytes, bytes], ...]
+) -> list[tuple[bytes, bytes]]:
+    """``headers`` with ``added``, which replace any header of the same name already there."""
+    if any(name.lower() in NAMES for name, _ in headers):
+        headers = [(name, value) for name, value in headers if name.lower() not in NAMES]
+    return [*headers, *added]

@@ -13,7 +13,14 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar, Request
-from litestar.middleware.rate_limit import RateLimitConfig, get_remote_address
+from litestar.middleware import rate_limit as litestar_rate_limit
+from litestar.middleware.rate_limit import (
+    DURATION_VALUES,
+    CacheObject,
+    RateLimitConfig,
+    RateLimitMiddleware,
+    get_remote_address,
+)
 from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
@@ -45,6 +52,41 @@ def _is_sign_in_attempt(request: Request[Any, Any, Any]) -> bool:
 
 def _sign_in_identifier(request: Request[Any, Any, Any]) -> str:
     return "sign-in:" + get_remote_address(request)
+
+
+class _Calls(list[int]):
+    """Stands for ``count`` calls: all Litestar's limiter ever asks of its history is its length."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.calls = count
+
+    def __len__(self) -> int:
+        return self.calls
+
+
+class CountingRateLimitMiddleware(RateLimitMiddleware):
+    """Litestar's limiter, storing how many calls the window holds instead of one timestamp per
+    call: Litestar's decodes and re-encodes the whole list on every call, work that grows with
+    the allowance (600 integers a call at the default limit). Same window, same headers, same
+    store; another key prefix (the class name), so replicas of both versions never read each
+    other's format during an upgrade."""
+
+    async def retrieve_cached_history(self, key: str, store: Store) -> CacheObject:
+        # Litestar's clock, which the tests move.
+        now = int(litestar_rate_limit.time())  # type: ignore[attr-defined]
+        raw = await store.get(key)
+        if raw:
+            window = msgspec.json.decode(raw, type=_Window)
+            if window.reset > now:
+                return CacheObject(history=_Calls(window.count), reset=window.reset)
+        return CacheObject(history=_Calls(0), reset=now + DURATION_VALUES[self.unit])
+
+    async def set_cached_history(self, key: str, cache_object: CacheObject, store: Store) -> None:
+        calls = len(cache_object.history) + 1
+        cache_object.history = _Calls(calls)
+        window = _Window(count=calls, reset=cache_object.reset)
+        await store.set(key, msgspec.json.encode(window), expires_in=DURATION_VALUES[self.unit])
 
 
 class FailedAuthentications:
@@ -101,6 +143,7 @@ def api_rate_limit(settings: SecuritySettings) -> RateLimitConfig | None:
         rate_limit=("minute", settings.api_calls_per_minute),
         identifier_for_request=_api_identifier,
         store=RATE_LIMIT_STORE,
+        middleware_class=CountingRateLimitMiddleware,
     )
 
 
@@ -113,4 +156,5 @@ def sign_in_rate_limit(settings: SecuritySettings) -> RateLimitConfig | None:
         # Only sign-in attempts count: showing the form or signing out is free.
         check_throttle_handler=_is_sign_in_attempt,
         store=RATE_LIMIT_STORE,
+        middleware_class=CountingRateLimitMiddleware,
     )
