@@ -74,7 +74,10 @@ async def new_exercise(client: Client, organisation_id: str, *statuses: str, **o
     assert response.status_code == 201, response.text
     exercise_id: str = response.json()["id"]
     if statuses:
-        answers = await client.put(f"{URL}/{exercise_id}/questionnaire", json={"answers": complete_answers()})
+        # A questionnaire this establishment is asked: its category's questions and options.
+        organisation = (await client.get(f"/api/v1/organisations/{organisation_id}")).json()
+        filled = complete_answers(organisation["category"], organisation["service_mode"])
+        answers = await client.put(f"{URL}/{exercise_id}/questionnaire", json={"answers": filled})
         assert answers.status_code == 200, answers.text
         system = await client.put(
             f"{URL}/{exercise_id}/information-system", json={"components": [si_component("DUI")]}

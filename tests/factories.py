@@ -6,8 +6,9 @@ import itertools
 from typing import Any
 
 from service.domain.exercises.rules import asked
-from service.kit.codes import AnswerType
-from service.kit.content import get_kit
+from service.kit.catalogue import get_catalogue
+from service.kit.codes import AnswerType, EssmsCategory, ServiceMode
+from service.kit.content import Establishment, get_kit
 from service.lib.identifiers import luhn_check_digit
 
 _serial = itertools.count(1)
@@ -53,15 +54,23 @@ def exercise_payload(organisation_id: str, **overrides: Any) -> dict[str, Any]:
     return payload | overrides
 
 
-def complete_answers() -> dict[str, Any]:
-    """An answer to every question of the kit that is asked when every yes/no is « oui »: a
-    questionnaire an exercise can be READY with."""
+def complete_answers(
+    category: EssmsCategory | str = EssmsCategory.EHPAD, service_mode: ServiceMode | str | None = None
+) -> dict[str, Any]:
+    """An answer to every question of the kit that ``category`` (by default the EHPAD of
+    ``organisation_payload``) is asked in ``service_mode`` (by default its category's) when every
+    yes/no is « oui », choosing among the options it is offered: a questionnaire an exercise of
+    that establishment can be READY with."""
     kit = get_kit()
+    category = EssmsCategory(category)
+    mode = service_mode or get_catalogue().essms_categories[category].service_mode
+    assert mode is not None, f"{category} has no mode of its own: say which"
+    establishment = Establishment(category=category, service_mode=ServiceMode(mode))
     answers: dict[str, Any] = {}
     for question in kit.questions.values():
-        if asked(question, answers, kit) is not True:
+        if asked(question, answers, kit, establishment) is not True:
             continue
-        options = [option.code for option in kit.options(question)]
+        options = [option.code for option in kit.offered_options(question, establishment)]
         answers[question.code] = {
             AnswerType.BOOL: True,
             AnswerType.INTEGER: question.minimum,

@@ -28,6 +28,7 @@ from service.kit.catalogue import Catalogue, get_catalogue
 from service.kit.codes import (
     AnswerType,
     CategoryTrait,
+    EssmsCategory,
     ExerciseFormat,
     ExerciseLevel,
     QuestionSection,
@@ -196,6 +197,15 @@ KIT_FILES: dict[str, type[msgspec.Struct]] = {
 }
 
 
+class Establishment(msgspec.Struct, frozen=True):
+    """Who answers the questionnaire: the organisation's category and the mode of care it
+    states (its stored ``service_mode``; the chronogram's « effective » mode, where an IME
+    without internat plays as a day service, is not the questionnaire's business)."""
+
+    category: EssmsCategory
+    service_mode: ServiceMode
+
+
 class Kit(msgspec.Struct, frozen=True):
     """The whole reference content, checked; every collection keeps the files' order (enum
     order for the code lists) and is keyed by code."""
@@ -214,10 +224,44 @@ class Kit(msgspec.Struct, frozen=True):
     # Item code → its family's code.
     item_families: dict[str, str]
     acquired_score: int
+    # Each category's traits (catalogue ``essms_categories``), which the ``traits`` filters of
+    # questions and options read.
+    category_traits: dict[EssmsCategory, tuple[CategoryTrait, ...]]
 
     def options(self, question: Question) -> tuple[Option, ...]:
         """The options of a choice question (none for the other types)."""
         return self.option_lists[question.options] if question.options else ()
+
+    def fits(self, entry: Question | Option, establishment: Establishment) -> bool:
+        """Whether the establishment passes the ``modes`` and ``traits`` filters of a question or
+        an option: its mode is one of ``modes`` and its category has one of ``traits`` (an empty
+        filter lets everyone through)."""
+        traits = self.category_traits[establishment.category]
+        return (not entry.modes or establishment.service_mode in entry.modes) and (
+            not entry.traits or any(trait in traits for trait in entry.traits)
+        )
+
+    def offered_options(self, question: Question, establishment: Establishment) -> tuple[Option, ...]:
+        """The options of a choice question that are offered to the establishment, in order."""
+        return tuple(option for option in self.options(question) if self.fits(option, establishment))
+
+    def asks(self, question: Question, establishment: Establishment) -> bool:
+        """Whether the establishment is asked ``question`` at all, whatever its answers: it passes
+        the question's filters and, for a conditional question, is asked the question the
+        condition reads and offered the option the condition expects (otherwise the condition
+        could never be met). Which answers meet ``asked_if`` is
+        :func:`service.domain.exercises.rules.asked`'s business."""
+        if not self.fits(question, establishment):
+            return False
+        condition = question.asked_if
+        if condition is None:
+            return True
+        parent = self.questions[condition.question]
+        if not self.asks(parent, establishment):
+            return False
+        if isinstance(condition.answer, str):
+            return condition.answer in {option.code for option in self.offered_options(parent, establishment)}
+        return True
 
 
 class KitContentError(ValueError):
@@ -301,6 +345,15 @@ def _condition_problems(
     return [f"{where}: asked_if must refer to a yes/no or choice question, not {target.code}"]
 
 
+def _filter_problems(where: str, entry: Question | Option) -> list[str]:
+    """Unknown modes and traits are refused by their types; a code listed twice is a slip."""
+    return [
+        f"{where}: {name} lists {code} twice"
+        for name, codes in (("modes", entry.modes), ("traits", entry.traits))
+        for code in duplicates(codes)
+    ]
+
+
 def _check_questionnaire(data: QuestionnaireFile) -> list[str]:
     file = "questionnaire.toml"
     problems: list[str] = []
@@ -319,6 +372,7 @@ def _check_questionnaire(data: QuestionnaireFile) -> list[str]:
         for option in option_list.options:
             problems += _code_problems(f"{where}: option {option.code}", option.code, CODE_PATTERN)
             problems += _text_problems(f"{where}: option {option.code}", {"label": option.label})
+            problems += _filter_problems(f"{where}: option {option.code}", option)
 
     problems += [
         f"{file}: question {code} is defined twice"
@@ -346,6 +400,7 @@ def _check_questionnaire(data: QuestionnaireFile) -> list[str]:
         )
         if question.asked_if is not None:
             problems += _condition_problems(where, question.asked_if, earlier, lists)
+        problems += _filter_problems(where, question)
         earlier.setdefault(question.code, question)
 
     used = {question.options for question in data.questions}
@@ -428,6 +483,34 @@ def _check_competencies(data: CompetenciesFile, catalogue: Catalogue) -> list[st
     return problems
 
 
+def every_establishment() -> list[Establishment]:
+    """Every pair of category and mode of care an organisation may hold: the mode is the
+    category's by default, but an organisation may state another one."""
+    return [Establishment(category, mode) for category in EssmsCategory for mode in ServiceMode]
+
+
+def _offer_problems(kit: Kit) -> list[str]:
+    """A choice question asked of an establishment must offer it at least one option: the
+    ``modes`` and ``traits`` filters of an option list must not empty it for anyone the question
+    is asked of."""
+    file = "questionnaire.toml"
+    problems: list[str] = []
+    for question in kit.questions.values():
+        if question.options is None:
+            continue
+        left_bare: dict[EssmsCategory, list[ServiceMode]] = {}
+        for establishment in every_establishment():
+            if kit.asks(question, establishment) and not kit.offered_options(question, establishment):
+                left_bare.setdefault(establishment.category, []).append(establishment.service_mode)
+        if left_bare:
+            who = ", ".join(f"{category} ({'/'.join(modes)})" for category, modes in left_bare.items())
+            problems.append(
+                f"{file}: question {question.code}: the filters of option list {question.options} "
+                f"leave no option for an establishment it is asked of: {who}"
+            )
+    return problems
+
+
 # Decoding: a type error names the file, the path and the code of the enclosing entry.
 
 _PATH_STEP = re.compile(r"\.(\w+)|\[(\d+)\]")
@@ -501,7 +584,7 @@ def build_kit(documents: Mapping[str, object], catalogue: Catalogue | None = Non
         problems += _check_competencies(competencies, catalogue)
     if problems or not (kit_file and questionnaire and information_system and scenarios and competencies):
         raise KitContentError("The kit's content is invalid: " + "; ".join(problems))
-    return Kit(
+    kit = Kit(
         kit_version=kit_file.kit_version,
         revision=kit_file.revision,
         levels=_in_enum_order(ExerciseLevel, kit_file.levels),
@@ -515,7 +598,12 @@ def build_kit(documents: Mapping[str, object], catalogue: Catalogue | None = Non
         families=_keyed(competencies.families),
         item_families={item.code: family.code for family in competencies.families for item in family.items},
         acquired_score=competencies.acquired_score,
+        category_traits={code: entry.traits for code, entry in catalogue.essms_categories.items()},
     )
+    problems = _offer_problems(kit)
+    if problems:
+        raise KitContentError("The kit's content is invalid: " + "; ".join(problems))
+    return kit
 
 
 def read_kit_documents() -> dict[str, object]:

@@ -539,6 +539,33 @@ class TestPrefill:
         system = (await client.get(f"{URL}/{new['id']}/information-system")).json()
         assert [component["code"] for component in system["components"]] == ["INTERNET", "DUI"]
 
+    async def test_the_copy_keeps_only_what_the_establishment_is_now_asked(
+        self, client: Client, organisation_id: str
+    ) -> None:
+        source = await create(client, organisation_id, exercise_date="2025-03-01")
+        await prepare(client, source["id"])
+        ehpad = complete_answers()
+        ehpad["Q_ACTIVITES_CRITIQUES"] = ["SOINS", "REPAS", "CIRCUIT_MEDICAMENT"]
+        saved = await client.put(f"{URL}/{source['id']}/questionnaire", json={"answers": ehpad})
+        assert saved.status_code == 200, saved.text
+        # The EHPAD becomes an ESAT (its mode of care follows: travail protégé).
+        moved = await client.patch(f"/api/v1/organisations/{organisation_id}", json={"category": "ESAT"})
+        assert moved.json()["service_mode"] == "TRAVAIL"
+
+        new = await create(client, organisation_id)
+        copied = (await client.get(f"{URL}/{new['id']}/questionnaire")).json()
+        answers = copied["answers"]
+        for code in ("Q_UNITE_PROTEGEE", "Q_PHARMACIE", "Q_SOINS_NUIT", "Q_MEDECINS_TRAITANTS"):
+            assert code not in answers, code
+        # A multiple choice keeps the options still offered; one left with none is asked again.
+        assert answers["Q_ACTIVITES_CRITIQUES"] == ["REPAS"]
+        assert "Q_PROC_DEGRADEES" not in answers
+        assert answers["Q_DPO"] == ehpad["Q_DPO"]
+        assert "Q_PROC_DEGRADEES" in copied["completeness"]["missing"]
+        # What was copied is what the ESAT may save.
+        again = await client.put(f"{URL}/{new['id']}/questionnaire", json={"answers": answers})
+        assert again.status_code == 200, again.text
+
     async def test_undated_exercises_come_after_dated_ones(
         self, client: Client, organisation_id: str
     ) -> None:

@@ -110,10 +110,11 @@ async def test_a_single_choice_question_lists_its_options_in_french(client: Clie
     assert pca["section_label"] == "Plans et organisation de crise"
     assert (pca["answer_type"], pca["answer_type_label"]) == ("SINGLE_CHOICE", "Choix unique")
     assert pca["options"] == [
-        {"code": "NON", "label": "Non"},
-        {"code": "EN_COURS", "label": "En cours d'élaboration"},
-        {"code": "OUI", "label": "Oui, formalisé"},
+        {"code": "NON", "label": "Non", "modes": [], "traits": []},
+        {"code": "EN_COURS", "label": "En cours d'élaboration", "modes": [], "traits": []},
+        {"code": "OUI", "label": "Oui, formalisé", "modes": [], "traits": []},
     ]
+    assert (pca["modes"], pca["traits"]) == ([], [])
     assert pca["required"] is True
     assert pca["used_by_rules"] is True
     assert pca["help"]
@@ -170,6 +171,89 @@ async def test_questions_can_be_filtered_by_section(client: Client) -> None:
         }
     ]
     assert sum(section["questions"] for section in everything["sections"]) == len(everything["items"])
+
+
+async def test_without_a_category_every_question_says_whom_it_is_for(client: Client) -> None:
+    everything = await read(client, "/questions")
+    assert everything["establishment"] is None
+    questions = by_code(everything["items"])
+    assert "Q_UNITE_PROTEGEE" in questions
+    assert "Q_PARTENAIRES_DOMICILE" in questions
+    protected = questions["Q_UNITE_PROTEGEE"]
+    assert protected["modes"] == [{"code": "HEBERGEMENT", "label": "Hébergement"}]
+    assert protected["traits"] == [
+        {"code": "PERSONNES_AGEES", "label": "Accompagne des personnes âgées"},
+        {"code": "ADULTES_HANDICAPES", "label": "Accompagne des adultes en situation de handicap"},
+    ]
+    activities = by_code(questions["Q_ACTIVITES_CRITIQUES"]["options"])
+    assert activities["CIRCUIT_MEDICAMENT"]["traits"] == [
+        {"code": "MEDICAMENTS", "label": "Prépare ou distribue des médicaments"}
+    ]
+    assert activities["ACCOMPAGNEMENT"]["modes"] == activities["ACCOMPAGNEMENT"]["traits"] == []
+
+
+async def test_a_category_gets_only_the_questions_and_options_it_is_asked(client: Client) -> None:
+    ssiad = await read(client, "/questions", category="SSIAD")
+    assert ssiad["establishment"] == {
+        "category": "SSIAD",
+        "category_label": "Service de soins infirmiers à domicile (SSIAD)",
+        "service_mode": "DOMICILE",
+        "service_mode_label": "Intervention à domicile",
+    }
+    questions = by_code(ssiad["items"])
+    # A home-care service has no protected unit, no pharmacy circuit, but home partners.
+    assert "Q_UNITE_PROTEGEE" not in questions
+    assert "Q_PHARMACIE" not in questions
+    assert "Q_PARTENAIRES_DOMICILE" in questions
+    activities = [option["code"] for option in questions["Q_ACTIVITES_CRITIQUES"]["options"]]
+    assert "SOINS" in activities
+    assert "CIRCUIT_MEDICAMENT" not in activities
+    assert "TRANSPORT" not in activities
+    assert sum(section["questions"] for section in ssiad["sections"]) == len(ssiad["items"])
+
+    esat = by_code((await read(client, "/questions", category="ESAT"))["items"])
+    esat_activities = [option["code"] for option in esat["Q_ACTIVITES_CRITIQUES"]["options"]]
+    assert "CIRCUIT_MEDICAMENT" not in esat_activities
+    assert "SOINS" not in esat_activities
+    assert "REPAS" in esat_activities
+
+    ehpad = by_code((await read(client, "/questions", category="EHPAD"))["items"])
+    assert "Q_UNITE_PROTEGEE" in ehpad
+    assert "Q_UNITE_ENSEIGNEMENT" not in ehpad
+
+
+async def test_a_stated_mode_of_care_replaces_the_category_s(client: Client) -> None:
+    # An EHPAD that declares itself a day service is not asked about a protected unit.
+    day = by_code((await read(client, "/questions", category="EHPAD", service_mode="ACCUEIL_JOUR"))["items"])
+    assert "Q_UNITE_PROTEGEE" not in day
+    other = await read(client, "/questions", category="OTHER", service_mode="DOMICILE")
+    assert other["establishment"]["service_mode"] == "DOMICILE"
+    assert "Q_PARTENAIRES_DOMICILE" in by_code(other["items"])
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "code"),
+    [
+        ({"service_mode": "DOMICILE"}, "category", "category_required"),
+        ({"category": "OTHER"}, "service_mode", "service_mode_required"),
+    ],
+)
+async def test_a_mode_needs_a_category_and_other_needs_a_mode(
+    client: Client, params: dict[str, str], field: str, code: str
+) -> None:
+    response = await client.get(f"{KIT}/questions", params=params)
+    problem = assert_problem(response, 422, "validation_failed", field=field)
+    assert [error["code"] for error in problem["errors"]] == [code]
+
+
+async def test_an_unknown_category_or_mode_is_refused(client: Client) -> None:
+    for params, field in [
+        ({"category": "HOPITAL"}, "category"),
+        ({"category": "EHPAD", "service_mode": "X"}, "service_mode"),
+    ]:
+        assert_problem(
+            await client.get(f"{KIT}/questions", params=params), 400, "invalid_request", field=field
+        )
 
 
 async def test_an_unknown_section_is_refused(client: Client) -> None:

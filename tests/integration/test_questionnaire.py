@@ -9,7 +9,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from service.kit.content import get_kit
+from service.kit.codes import EssmsCategory, ServiceMode
+from service.kit.content import Establishment, get_kit
 from tests.factories import complete_answers, exercise_payload, organisation_payload, si_component
 from tests.problems import assert_problem
 
@@ -18,7 +19,13 @@ pytestmark = pytest.mark.anyio
 Client = AsyncTestClient[Litestar]
 KIT = get_kit()
 # Questions asked whatever the other answers: required ones make the first « missing » list.
-UNCONDITIONAL_REQUIRED = [q.code for q in KIT.questions.values() if q.required and q.asked_if is None]
+UNCONDITIONAL_REQUIRED = [
+    q.code
+    for q in KIT.questions.values()
+    if q.required
+    and q.asked_if is None
+    and KIT.asks(q, Establishment(EssmsCategory.EHPAD, ServiceMode.HEBERGEMENT))
+]
 
 
 @pytest.fixture
@@ -101,6 +108,103 @@ async def test_an_empty_list_answers_a_multiple_choice_question(client: Client, 
     """« Ne rien cocher si aucune n'est prête »: no degraded procedure is an answer."""
     body = (await put(client, url, {"Q_PROC_DEGRADEES": []})).json()
     assert "Q_PROC_DEGRADEES" not in body["completeness"]["missing"]
+
+
+async def questionnaire_of(client: Client, category: str, **overrides: Any) -> str:
+    """The questionnaire URL of a new exercise of an establishment of ``category``."""
+    organisation = await client.post(
+        "/api/v1/organisations",
+        json=organisation_payload(name=f"{category} Les Iris", category=category, **overrides),
+    )
+    assert organisation.status_code == 201, organisation.text
+    response = await client.post("/api/v1/exercises", json=exercise_payload(organisation.json()["id"]))
+    assert response.status_code == 201, response.text
+    return f"/api/v1/exercises/{response.json()['id']}/questionnaire"
+
+
+class TestTheEstablishmentsCategory:
+    """Issue C2: the questionnaire follows the establishment's category and mode of care."""
+
+    async def test_an_esat_cannot_tick_the_medication_circuit(self, client: Client) -> None:
+        url = await questionnaire_of(client, "ESAT")
+        response = await put(client, url, {"Q_ACTIVITES_CRITIQUES": ["REPAS", "CIRCUIT_MEDICAMENT"]})
+        problem = assert_problem(response, 422, "validation_failed", field="answers.Q_ACTIVITES_CRITIQUES")
+        [error] = problem["errors"]
+        assert error["code"] == "option_not_offered"
+        assert (
+            "«\u00a0Circuit du médicament\u00a0» (CIRCUIT_MEDICAMENT) n'est pas proposée" in error["message"]
+        )
+        assert "(ESAT)" in error["message"]
+        assert "CIRCUIT_MEDICAMENT" not in error["message"].partition("options proposées")[2]
+        assert (await client.get(url)).json()["answers"] == {}
+        # What it is offered, it may tick; an EHPAD may tick the medication circuit.
+        assert (await put(client, url, {"Q_ACTIVITES_CRITIQUES": ["REPAS"]})).status_code == 200
+        ehpad = await questionnaire_of(client, "EHPAD")
+        assert (
+            await put(client, ehpad, {"Q_ACTIVITES_CRITIQUES": ["CIRCUIT_MEDICAMENT"]})
+        ).status_code == 200
+
+    async def test_a_ssiad_is_not_asked_about_a_protected_unit(self, client: Client) -> None:
+        url = await questionnaire_of(client, "SSIAD")
+        response = await put(client, url, {"Q_UNITE_PROTEGEE": True, "Q_DPO": True})
+        problem = assert_problem(response, 422, "validation_failed", field="answers.Q_UNITE_PROTEGEE")
+        [error] = problem["errors"]
+        assert error["code"] == "question_not_asked"
+        assert error["message"].startswith("Question non posée à cet établissement")
+        assert "«\u00a0Hébergement\u00a0»" in error["message"]
+        assert error["message"].endswith("Retirez cette réponse.")
+        # The same answer from an EHPAD is taken.
+        ehpad = await questionnaire_of(client, "EHPAD")
+        assert (await put(client, ehpad, {"Q_UNITE_PROTEGEE": True})).status_code == 200
+
+    async def test_a_mode_of_care_the_organisation_states_is_the_one_that_counts(
+        self, client: Client
+    ) -> None:
+        # An EHPAD that declares itself a day service has no protected unit to speak of.
+        url = await questionnaire_of(client, "EHPAD", service_mode="ACCUEIL_JOUR")
+        response = await put(client, url, {"Q_UNITE_PROTEGEE": True})
+        assert_problem(response, 422, "validation_failed", field="answers.Q_UNITE_PROTEGEE")
+
+    async def test_completeness_counts_only_the_questions_asked(self, client: Client) -> None:
+        url = await questionnaire_of(client, "SSIAD")
+        empty = (await client.get(url)).json()["completeness"]
+        # A SSIAD distributes no medicines: the pharmacy question, required elsewhere, is not asked.
+        assert "Q_PHARMACIE" not in empty["missing"]
+        assert empty["required"] == len(UNCONDITIONAL_REQUIRED) - 1
+        body = (await put(client, url, complete_answers("SSIAD"))).json()
+        assert "Q_PHARMACIE" not in body["answers"]
+        assert body["completeness"]["complete"] is True
+        assert body["completeness"]["answered"] == len(body["answers"])
+        components = {"components": [si_component("DUI")]}
+        assert (
+            await client.put(url.replace("questionnaire", "information-system"), json=components)
+        ).status_code == 200
+        ready = await client.patch(url.removesuffix("/questionnaire"), json={"status": "READY"})
+        assert ready.status_code == 200, ready.text
+
+    async def test_after_a_change_of_category_old_answers_neither_count_nor_pass(
+        self, client: Client
+    ) -> None:
+        organisation = (await client.post("/api/v1/organisations", json=organisation_payload())).json()
+        exercise = (await client.post("/api/v1/exercises", json=exercise_payload(organisation["id"]))).json()
+        url = f"/api/v1/exercises/{exercise['id']}/questionnaire"
+        saved = (await put(client, url, complete_answers())).json()
+        assert "Q_UNITE_PROTEGEE" in saved["answers"]
+        moved = await client.patch(f"/api/v1/organisations/{organisation['id']}", json={"category": "SSIAD"})
+        assert moved.status_code == 200, moved.text
+        progress = (await client.get(url)).json()["completeness"]
+        asked = complete_answers("SSIAD")
+        # The EHPAD's answers to questions a SSIAD is not asked are not counted…
+        assert progress["answered"] == len(asked.keys() & saved["answers"].keys())
+        await client.put(
+            url.replace("questionnaire", "information-system"), json={"components": [si_component("DUI")]}
+        )
+        # …and keep the exercise from being READY until they are taken out.
+        refused = await client.patch(f"/api/v1/exercises/{exercise['id']}", json={"status": "READY"})
+        problem = assert_problem(
+            refused, 409, "exercise_incomplete", field="questionnaire.answers.Q_UNITE_PROTEGEE"
+        )
+        assert "question_not_asked" in [error["code"] for error in problem["errors"]]
 
 
 class TestBadInput:

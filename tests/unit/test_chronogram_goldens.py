@@ -13,7 +13,7 @@ import pytest
 from service.domain.chronogram.engine import GenerationInputs
 from service.domain.exercises.rules import answer_errors, component_errors, normalise_components
 from service.kit.codes import Phase
-from service.kit.content import get_kit
+from service.kit.content import Establishment, get_kit
 from tests.golden.establishments import ESTABLISHMENTS, chronogram_of, golden_json, golden_markdown, paths
 
 REGENERATE = "run `.venv/bin/python -m tests.golden.establishments` and review the diff"
@@ -34,7 +34,10 @@ def test_the_golden_inputs_are_what_the_api_would_accept(name: str) -> None:
     """The goldens describe establishments the service could hold: valid answers and SI."""
     inputs: GenerationInputs = ESTABLISHMENTS[name]
     kit = get_kit()
-    assert answer_errors(inputs.answers, kit) == []
+    establishment = Establishment(
+        category=inputs.organisation.category, service_mode=inputs.organisation.service_mode
+    )
+    assert answer_errors(inputs.answers, kit, establishment) == []
     stored = normalise_components(msgspec.json.decode(msgspec.json.encode(inputs.components)), kit)
     assert component_errors(stored, kit) == []
 

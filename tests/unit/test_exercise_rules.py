@@ -38,16 +38,20 @@ from service.kit.catalogue import get_catalogue
 from service.kit.codes import (
     AccountRole,
     AnswerType,
+    EssmsCategory,
     ExerciseStatus,
     HostingMode,
+    ServiceMode,
     SiAttributeType,
     SiCategory,
 )
-from service.kit.content import Kit, Question, get_kit
+from service.kit.content import Establishment, Kit, Question, every_establishment, get_kit
 from service.lib.time import paris_moment
 
 S = ExerciseStatus
 KIT = get_kit()
+# The establishment most tests create (tests/factories.py).
+EHPAD = Establishment(EssmsCategory.EHPAD, ServiceMode.HEBERGEMENT)
 # Whole questionnaires and graphs are costly to draw: fewer examples, and no deadline on a busy CI.
 composite = settings(max_examples=50, deadline=None)
 LIFECYCLE = list(ExerciseStatus)
@@ -207,19 +211,22 @@ def test_paris_wall_clock_times_become_utc_instants(day: date, clock: time, utc:
 
 
 def question_of(kind: AnswerType, *, conditional: bool = False) -> Question:
+    """The first question of this type that an EHPAD is asked."""
     return next(
         question
         for question in KIT.questions.values()
-        if question.answer_type is kind and (question.asked_if is not None) == conditional
+        if question.answer_type is kind
+        and (question.asked_if is not None) == conditional
+        and KIT.asks(question, EHPAD)
     )
 
 
 def option_codes(question: Question) -> list[str]:
-    return [option.code for option in KIT.options(question)]
+    return [option.code for option in KIT.offered_options(question, EHPAD)]
 
 
-def valid_value(question: Question, kit: Kit) -> st.SearchStrategy[Any]:
-    options = [option.code for option in kit.options(question)]
+def valid_value(question: Question, kit: Kit, establishment: Establishment = EHPAD) -> st.SearchStrategy[Any]:
+    options = [option.code for option in kit.offered_options(question, establishment)]
     strategies: dict[AnswerType, st.SearchStrategy[Any]] = {
         AnswerType.BOOL: st.booleans(),
         AnswerType.INTEGER: st.integers(question.minimum, question.maximum),
@@ -232,48 +239,66 @@ def valid_value(question: Question, kit: Kit) -> st.SearchStrategy[Any]:
     return strategies[question.answer_type]
 
 
+ESTABLISHMENTS = st.sampled_from(every_establishment())
+
+
 @st.composite
-def questionnaires(draw: st.DrawFn, *, complete: bool) -> dict[str, Any]:
-    """Valid answers, filled in the kit's order as a person would: a conditional question only
-    once its condition is met; when not ``complete``, any question may be left out."""
+def questionnaires(draw: st.DrawFn, *, complete: bool, establishment: Establishment) -> dict[str, Any]:
+    """Valid answers of ``establishment``, filled in the kit's order as a person would: only the
+    questions it is asked, a conditional one only once its condition is met, among the options
+    it is offered; when not ``complete``, any question may be left out."""
     answers: dict[str, Any] = {}
     for question in KIT.questions.values():
-        if asked(question, answers, KIT) is not True:
+        if asked(question, answers, KIT, establishment) is not True:
             continue
         if (complete and question.required) or draw(st.booleans()):
-            answers[question.code] = draw(valid_value(question, KIT))
+            answers[question.code] = draw(valid_value(question, KIT, establishment))
     return answers
 
 
+@st.composite
+def answered(draw: st.DrawFn, *, complete: bool) -> tuple[Establishment, dict[str, Any]]:
+    """Any category in any mode of care, and a questionnaire it could send."""
+    establishment = draw(ESTABLISHMENTS)
+    return establishment, draw(questionnaires(complete=complete, establishment=establishment))
+
+
 @composite
-@given(answers=questionnaires(complete=False))
-def test_answers_matching_their_questions_are_accepted(answers: dict[str, Any]) -> None:
-    assert answer_errors(answers, KIT) == []
-    progress = completeness(answers, KIT)
+@given(case=answered(complete=False))
+def test_answers_matching_their_questions_are_accepted(case: tuple[Establishment, dict[str, Any]]) -> None:
+    establishment, answers = case
+    assert answer_errors(answers, KIT, establishment) == []
+    progress = completeness(answers, KIT, establishment)
     assert progress.answered == len(answers)
     assert set(progress.missing).isdisjoint(answers)
 
 
 @composite
-@given(answers=questionnaires(complete=True))
+@given(case=answered(complete=True))
 def test_a_questionnaire_with_every_asked_required_question_answered_is_complete(
-    answers: dict[str, Any],
+    case: tuple[Establishment, dict[str, Any]],
 ) -> None:
-    progress = completeness(answers, KIT)
+    establishment, answers = case
+    progress = completeness(answers, KIT, establishment)
     assert progress.complete
     assert progress.missing == ()
-    assert readiness_errors(answers, [{"code": "DUI"}], KIT) == []
+    assert readiness_errors(answers, [{"code": "DUI"}], KIT, establishment) == []
 
 
 @composite
-@given(answers=questionnaires(complete=True), data=st.data())
-def test_removing_a_required_answer_makes_it_missing(answers: dict[str, Any], data: st.DataObject) -> None:
+@given(case=answered(complete=True), data=st.data())
+def test_removing_a_required_answer_makes_it_missing(
+    case: tuple[Establishment, dict[str, Any]], data: st.DataObject
+) -> None:
+    establishment, answers = case
     required = [code for code in answers if KIT.questions[code].required]
     removed = data.draw(st.sampled_from(required))
     del answers[removed]
-    progress = completeness(answers, KIT)
+    progress = completeness(answers, KIT, establishment)
     assert removed in progress.missing
-    assert ("questionnaire.answers." + removed, "required") in fields(readiness_errors(answers, [{}], KIT))
+    assert ("questionnaire.answers." + removed, "required") in fields(
+        readiness_errors(answers, [{}], KIT, establishment)
+    )
 
 
 WRONG_TYPES: dict[AnswerType, list[Any]] = {
@@ -290,7 +315,7 @@ WRONG_TYPES: dict[AnswerType, list[Any]] = {
 )
 def test_answers_of_the_wrong_type_are_refused_naming_the_question(kind: AnswerType, value: Any) -> None:
     question = question_of(kind)
-    errors = answer_errors({question.code: value}, KIT)
+    errors = answer_errors({question.code: value}, KIT, EHPAD)
     assert fields(errors) == [(f"answers.{question.code}", "wrong_type")]
     assert errors[0].message
 
@@ -298,13 +323,13 @@ def test_answers_of_the_wrong_type_are_refused_naming_the_question(kind: AnswerT
 def test_options_outside_the_list_are_refused() -> None:
     single, multiple = question_of(AnswerType.SINGLE_CHOICE), question_of(AnswerType.MULTIPLE_CHOICE)
     first = option_codes(multiple)[0]
-    errors = answer_errors({single.code: "PEUT_ETRE", multiple.code: [first, "TELEPORTATION"]}, KIT)
+    errors = answer_errors({single.code: "PEUT_ETRE", multiple.code: [first, "TELEPORTATION"]}, KIT, EHPAD)
     assert fields(errors) == [
         (f"answers.{single.code}", "unknown_option"),
         (f"answers.{multiple.code}", "unknown_option"),
     ]
     assert "TELEPORTATION" in errors[1].message
-    duplicated = answer_errors({multiple.code: [first, first]}, KIT)
+    duplicated = answer_errors({multiple.code: [first, first]}, KIT, EHPAD)
     assert fields(duplicated) == [(f"answers.{multiple.code}", "duplicate_option")]
 
 
@@ -313,7 +338,7 @@ def test_integers_outside_the_question_bounds_are_refused() -> None:
     assert question.minimum is not None
     assert question.maximum is not None
     for value in (question.minimum - 1, question.maximum + 1):
-        assert fields(answer_errors({question.code: value}, KIT)) == [
+        assert fields(answer_errors({question.code: value}, KIT, EHPAD)) == [
             (f"answers.{question.code}", "out_of_range")
         ]
 
@@ -324,18 +349,20 @@ def test_text_answers_are_trimmed_bounded_and_never_blank() -> None:
     assert normalise_answers({question.code: "  Tester la chaîne d'alerte  "}) == {
         question.code: "Tester la chaîne d'alerte"
     }
-    assert fields(answer_errors(normalise_answers({question.code: "   "}), KIT)) == [
+    assert fields(answer_errors(normalise_answers({question.code: "   "}), KIT, EHPAD)) == [
         (f"answers.{question.code}", "blank")
     ]
     too_long = "x" * (question.max_length + 1)
-    assert fields(answer_errors({question.code: too_long}, KIT)) == [(f"answers.{question.code}", "too_long")]
-    assert fields(answer_errors({question.code: "bip\x07"}, KIT)) == [
+    assert fields(answer_errors({question.code: too_long}, KIT, EHPAD)) == [
+        (f"answers.{question.code}", "too_long")
+    ]
+    assert fields(answer_errors({question.code: "bip\x07"}, KIT, EHPAD)) == [
         (f"answers.{question.code}", "invalid_characters")
     ]
 
 
 def test_unknown_question_codes_are_refused() -> None:
-    errors = answer_errors({"Q_PLAN_ROUGE": True, "q_plan_bleu": True}, KIT)
+    errors = answer_errors({"Q_PLAN_ROUGE": True, "q_plan_bleu": True}, KIT, EHPAD)
     assert fields(errors) == [
         ("answers.Q_PLAN_ROUGE", "unknown_question"),
         ("answers.q_plan_bleu", "unknown_question"),
@@ -350,22 +377,112 @@ def test_a_conditional_question_is_asked_only_when_its_condition_is_met() -> Non
     child = question_of(AnswerType.BOOL, conditional=True)
     assert child.asked_if is not None
     parent, expected = child.asked_if.question, child.asked_if.answer
-    assert asked(child, {}, KIT) is None
-    assert asked(child, {parent: expected}, KIT) is True
+    assert asked(child, {}, KIT, EHPAD) is None
+    assert asked(child, {parent: expected}, KIT, EHPAD) is True
     other = not expected if isinstance(expected, bool) else "__other__"
-    assert asked(child, {parent: other}, KIT) is False
+    assert asked(child, {parent: other}, KIT, EHPAD) is False
     # Not asked: its answer is refused, and it is not required.
-    errors = answer_errors({parent: other, child.code: True}, KIT)
+    errors = answer_errors({parent: other, child.code: True}, KIT, EHPAD)
     assert fields(errors) == [(f"answers.{child.code}", "not_asked")]
-    assert child.code not in completeness({parent: other}, KIT).missing
+    assert child.code not in completeness({parent: other}, KIT, EHPAD).missing
     if child.required:
-        assert child.code in completeness({parent: expected}, KIT).missing
+        assert child.code in completeness({parent: expected}, KIT, EHPAD).missing
 
 
 def test_answers_copied_from_an_earlier_exercise_keep_only_what_the_kit_accepts() -> None:
     bool_question = question_of(AnswerType.BOOL)
-    kept = valid_answers({bool_question.code: True, "Q_RETIREE": True, "Q_NB_USAGERS": "beaucoup"}, KIT)
+    kept = valid_answers(
+        {bool_question.code: True, "Q_RETIREE": True, "Q_NB_USAGERS": "beaucoup"}, KIT, EHPAD
+    )
     assert kept == {bool_question.code: True}
+
+
+# The establishment's category and mode of care (issue C2).
+
+SSIAD = Establishment(EssmsCategory.SSIAD, ServiceMode.DOMICILE)
+ESAT = Establishment(EssmsCategory.ESAT, ServiceMode.TRAVAIL)
+
+
+def test_an_option_not_offered_to_the_category_is_refused_naming_it() -> None:
+    errors = answer_errors({"Q_ACTIVITES_CRITIQUES": ["REPAS", "CIRCUIT_MEDICAMENT"]}, KIT, ESAT)
+    assert fields(errors) == [("answers.Q_ACTIVITES_CRITIQUES", "option_not_offered")]
+    message = errors[0].message
+    assert message.startswith("«\u00a0Circuit du médicament\u00a0» (CIRCUIT_MEDICAMENT) n'est pas proposée")
+    assert "(ESAT)" in message
+    assert "REPAS" in message.partition("options proposées\u00a0:")[2]
+    # A code in no list is still unknown, and said first.
+    errors = answer_errors({"Q_ACTIVITES_CRITIQUES": ["CIRCUIT_MEDICAMENT", "JARDINAGE"]}, KIT, ESAT)
+    assert fields(errors) == [("answers.Q_ACTIVITES_CRITIQUES", "unknown_option")]
+    assert answer_errors({"Q_ACTIVITES_CRITIQUES": ["CIRCUIT_MEDICAMENT"]}, KIT, EHPAD) == []
+
+
+def test_a_question_outside_the_category_is_not_asked_whatever_the_answers() -> None:
+    protected = KIT.questions["Q_UNITE_PROTEGEE"]
+    assert asked(protected, {}, KIT, SSIAD) is False
+    assert asked(protected, {}, KIT, EHPAD) is True
+    # Even a wrongly typed answer: the question is not for it, and that is what it is told.
+    errors = answer_errors({"Q_UNITE_PROTEGEE": "oui"}, KIT, SSIAD)
+    assert fields(errors) == [("answers.Q_UNITE_PROTEGEE", "question_not_asked")]
+    assert "dont le mode de prise en charge est «\u00a0Hébergement\u00a0»" in errors[0].message
+    assert "«\u00a0Accompagne des personnes âgées\u00a0»" in errors[0].message
+
+
+def test_a_follow_up_of_a_question_not_asked_is_not_asked_either() -> None:
+    night_care = KIT.questions["Q_SOINS_NUIT"]
+    assert night_care.asked_if is not None
+    # An IME has no care trait: not asked, whatever its night presence.
+    ime = Establishment(EssmsCategory.IME, ServiceMode.HEBERGEMENT)
+    assert asked(night_care, {"Q_PRESENCE_NUIT": True}, KIT, ime) is False
+    assert asked(night_care, {"Q_PRESENCE_NUIT": True}, KIT, EHPAD) is True
+
+
+def test_completeness_ignores_the_questions_not_asked() -> None:
+    pharmacy = KIT.questions["Q_PHARMACIE"]
+    assert pharmacy.required
+    assert "Q_PHARMACIE" in completeness({}, KIT, EHPAD).missing
+    assert "Q_PHARMACIE" not in completeness({}, KIT, SSIAD).missing
+    assert completeness({}, KIT, SSIAD).required == completeness({}, KIT, EHPAD).required - 1
+    # A leftover answer (the category changed since) is not counted as answered…
+    assert completeness({"Q_PHARMACIE": "PUI"}, KIT, SSIAD).answered == 0
+    # …and keeps the exercise from being READY.
+    assert ("questionnaire.answers.Q_PHARMACIE", "question_not_asked") in fields(
+        readiness_errors({"Q_PHARMACIE": "PUI"}, [{"code": "DUI"}], KIT, SSIAD)
+    )
+
+
+def test_a_copy_keeps_what_the_establishment_is_offered() -> None:
+    earlier = {
+        "Q_ACTIVITES_CRITIQUES": ["SOINS", "REPAS", "CIRCUIT_MEDICAMENT"],
+        "Q_PROC_DEGRADEES": ["CIRCUIT_MEDICAMENT"],
+        "Q_PHARMACIE": "PUI",
+        "Q_PRESENCE_NUIT": True,
+        "Q_SOINS_NUIT": "ASTREINTE",
+        "Q_DPO": True,
+    }
+    assert valid_answers(earlier, KIT, EHPAD) == earlier
+    assert valid_answers(earlier, KIT, ESAT) == {
+        "Q_ACTIVITES_CRITIQUES": ["REPAS"],
+        "Q_PRESENCE_NUIT": True,
+        "Q_DPO": True,
+    }
+
+
+def test_a_copy_drops_the_follow_ups_of_a_dropped_answer() -> None:
+    earlier = {"Q_PLAN_BLEU": "oui", "Q_PLAN_BLEU_CYBER": True}
+    assert valid_answers(earlier, KIT, EHPAD) == {}
+
+
+@composite
+@given(establishment=ESTABLISHMENTS, data=st.data())
+def test_a_copy_is_always_accepted_as_it_stands(establishment: Establishment, data: st.DataObject) -> None:
+    """Whatever another establishment answered, the copy is a questionnaire this one may save."""
+    source = data.draw(ESTABLISHMENTS)
+    earlier = data.draw(questionnaires(complete=False, establishment=source))
+    kept = valid_answers(earlier, KIT, establishment)
+    assert answer_errors(kept, KIT, establishment) == []
+    # Nothing invented: each answer kept is the earlier one, or some of its ticked options.
+    for code, value in kept.items():
+        assert value == earlier[code] or set(value) < set(earlier[code]), code
 
 
 # SI description
@@ -495,7 +612,7 @@ def test_a_description_copied_from_an_earlier_exercise_is_kept_only_when_still_v
 
 
 def test_an_exercise_without_component_is_not_ready() -> None:
-    errors = readiness_errors({}, [], KIT)
+    errors = readiness_errors({}, [], KIT, EHPAD)
     assert ("information_system.components", "required") in fields(errors)
 
 

@@ -20,13 +20,24 @@ from hypothesis import strategies as st
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import (
     AnswerType,
+    EssmsCategory,
     ExerciseFormat,
     ExerciseLevel,
     QuestionSection,
     ScenarioType,
+    ServiceMode,
     SiCategory,
 )
-from service.kit.content import KIT_FILES, Kit, KitContentError, build_kit, get_kit, read_kit_documents
+from service.kit.content import (
+    KIT_FILES,
+    Establishment,
+    Kit,
+    KitContentError,
+    build_kit,
+    every_establishment,
+    get_kit,
+    read_kit_documents,
+)
 
 Documents = dict[str, Any]
 
@@ -622,3 +633,72 @@ def test_the_kit_round_trips_through_msgspec() -> None:
 
 def test_every_kit_file_is_read() -> None:
     assert set(_shipped()) == set(KIT_FILES)
+
+
+# Filters by category and mode of care (issue C2): `modes` and `traits` on questions and options.
+
+
+def test_an_unknown_mode_or_trait_names_its_question_or_option() -> None:
+    docs = documents()
+    question(docs, "Q_UNITE_PROTEGEE")["modes"] = ["HOPITAL"]
+    refused(docs, "questionnaire.toml: Q_UNITE_PROTEGEE:", "Invalid enum value 'HOPITAL'")
+    docs = documents()
+    _option_list(docs, "ACTIVITES_METIER")["options"][1]["traits"] = ["DIALYSE"]
+    refused(docs, "questionnaire.toml: CIRCUIT_MEDICAMENT:", "Invalid enum value 'DIALYSE'")
+
+
+def test_a_mode_or_trait_listed_twice_is_refused() -> None:
+    docs = documents()
+    question(docs, "Q_UNITE_PROTEGEE")["modes"] = ["HEBERGEMENT", "HEBERGEMENT"]
+    refused(docs, "question Q_UNITE_PROTEGEE: modes lists HEBERGEMENT twice")
+    docs = documents()
+    _option_list(docs, "ACTIVITES_METIER")["options"][1]["traits"] = ["MEDICAMENTS", "MEDICAMENTS"]
+    refused(docs, "option list ACTIVITES_METIER: option CIRCUIT_MEDICAMENT: traits lists MEDICAMENTS twice")
+
+
+def test_filters_may_not_leave_a_question_without_options_for_someone_it_is_asked() -> None:
+    docs = documents()
+    for option in _option_list(docs, "ETAT_PCA")["options"]:
+        option["traits"] = ["SOINS"]
+    message = refused(
+        docs,
+        "question Q_PCA: the filters of option list ETAT_PCA leave no option for an establishment",
+        "ESAT (HEBERGEMENT/ACCUEIL_JOUR/DOMICILE/TRAVAIL/AMBULATOIRE)",
+        "OTHER (",
+    )
+    # Categories that have the trait keep their options: they are not named.
+    assert "EHPAD (" not in message
+    assert "SSIAD (" not in message
+    # Asked only of those the options are for, the question is fine.
+    question(docs, "Q_PCA")["traits"] = ["SOINS"]
+    build_kit(docs)
+
+
+def test_a_question_whose_condition_expects_an_option_not_offered_is_not_asked() -> None:
+    docs = documents()
+    question(docs, "Q_PRESTATAIRE_HORAIRES")["asked_if"] = {
+        "question": "Q_ACTIVITES_CRITIQUES",
+        "answer": "SOINS",
+    }
+    kit = build_kit(docs)
+    child = kit.questions["Q_PRESTATAIRE_HORAIRES"]
+    assert kit.asks(child, Establishment(EssmsCategory.SSIAD, ServiceMode.DOMICILE))
+    assert not kit.asks(child, Establishment(EssmsCategory.ESAT, ServiceMode.TRAVAIL))
+
+
+def test_the_shipped_filters_follow_the_catalogue_traits() -> None:
+    ehpad = Establishment(EssmsCategory.EHPAD, ServiceMode.HEBERGEMENT)
+    ssiad = Establishment(EssmsCategory.SSIAD, ServiceMode.DOMICILE)
+    esat = Establishment(EssmsCategory.ESAT, ServiceMode.TRAVAIL)
+    protected, pharmacy = KIT.questions["Q_UNITE_PROTEGEE"], KIT.questions["Q_PHARMACIE"]
+    assert KIT.asks(protected, ehpad)
+    assert not KIT.asks(protected, ssiad)
+    assert not KIT.asks(pharmacy, esat)
+    activities = KIT.questions["Q_ACTIVITES_CRITIQUES"]
+    assert "CIRCUIT_MEDICAMENT" in [option.code for option in KIT.offered_options(activities, ehpad)]
+    assert "CIRCUIT_MEDICAMENT" not in [option.code for option in KIT.offered_options(activities, esat)]
+    # Every choice question asked of anyone offers it something (checked at start-up).
+    for establishment in every_establishment():
+        for code, item in KIT.questions.items():
+            if item.options and KIT.asks(item, establishment):
+                assert KIT.offered_options(item, establishment), (code, establishment)

@@ -58,7 +58,7 @@ from service.kit.codes import (
     ScenarioType,
     ServiceMode,
 )
-from service.kit.content import Kit, get_kit
+from service.kit.content import Establishment, Kit, get_kit
 from service.kit.injects import get_inject_library
 from service.kit.rules import ComponentFacts
 from service.lib.etags import check_if_match
@@ -144,7 +144,11 @@ def unresolved_placeholders(title: str, stimulus: str, reactions: Iterable[str])
 
 
 def ensure_generable(
-    exercise: Exercise, answers: Mapping[str, Any], components: Sequence[Any], kit: Kit
+    exercise: Exercise,
+    answers: Mapping[str, Any],
+    components: Sequence[Any],
+    kit: Kit,
+    establishment: Establishment,
 ) -> None:
     """409 unless the exercise is READY (or GENERATED, to regenerate) with complete inputs;
     ``exercise_not_ready`` names what is missing."""
@@ -169,7 +173,7 @@ def ensure_generable(
             )
         ]
     )
-    errors += readiness_errors(answers, components, kit)
+    errors += readiness_errors(answers, components, kit, establishment)
     if errors:
         raise ConflictError(
             "L'exercice n'est pas prêt pour générer son chronogramme : voir ce qui manque dans la liste.",
@@ -441,7 +445,8 @@ class ChronogramService(AuditedService[Chronogram]):
         kit = get_kit()
         answers = (await exercises.questionnaire_of(exercise)).answers
         components = (await exercises.information_system_of(exercise)).components
-        ensure_generable(exercise, answers, components, kit)
+        establishment = await exercises.establishment_of(exercise.organisation_id)
+        ensure_generable(exercise, answers, components, kit, establishment)
         current = await self.chronogram_of(exercise)
         if current is not None:
             check_if_match(if_match, current.revision)

@@ -39,7 +39,7 @@ from service.kit.codes import (
     ScenarioType,
     SiCategory,
 )
-from service.kit.content import get_kit
+from service.kit.content import Establishment, get_kit
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
@@ -99,8 +99,10 @@ def exercise_read(exercise: Exercise) -> ExerciseRead:
     )
 
 
-def questionnaire_read(exercise: Exercise, questionnaire: ExerciseQuestionnaire) -> QuestionnaireRead:
-    progress = completeness(questionnaire.answers, get_kit())
+def questionnaire_read(
+    exercise: Exercise, questionnaire: ExerciseQuestionnaire, establishment: Establishment
+) -> QuestionnaireRead:
+    progress = completeness(questionnaire.answers, get_kit(), establishment)
     return QuestionnaireRead(
         exercise_id=exercise.id,
         kit_version=exercise.kit_version,
@@ -324,10 +326,12 @@ class ExerciseController(Controller):
         exercises: NamedDependency[ExerciseService],
         exercise_id: ExerciseId,
     ) -> Response[QuestionnaireRead]:
-        """Réponses au questionnaire métier (ESSMS) et leur avancement."""
+        """Réponses au questionnaire métier (ESSMS) et leur avancement, compté sur les seules
+        questions posées à l'établissement (sa catégorie et son mode de prise en charge)."""
         exercise = await exercises.get_exercise(caller, exercise_id)
         questionnaire = await exercises.questionnaire_of(exercise)
-        return tagged(questionnaire_read(exercise, questionnaire), questionnaire.revision)
+        establishment = await exercises.establishment_of(exercise.organisation_id)
+        return tagged(questionnaire_read(exercise, questionnaire, establishment), questionnaire.revision)
 
     @put(
         "/{exercise_id:uuid}/questionnaire",
@@ -348,13 +352,18 @@ class ExerciseController(Controller):
         """Remplace toutes les réponses, d'un bloc : une seule réponse refusée (422, champ
         `answers.<CODE>`) et rien n'est enregistré.
 
-        Chaque réponse est vérifiée selon sa question dans le kit (type, options, bornes) ; une
-        question conditionnelle dont la condition n'est pas remplie ne prend pas de réponse.
-        Enregistrement partiel tant que l'exercice est un brouillon, complet ensuite (409)."""
+        Chaque réponse est vérifiée selon sa question dans le kit (type, options, bornes) et
+        selon l'établissement : une question que sa catégorie ou son mode de prise en charge
+        exclut est refusée (`question_not_asked`), comme une option qui ne lui est pas proposée
+        (`option_not_offered`) ; `GET /api/v1/kit/questions?category=…&service_mode=…` liste ce
+        qui lui est posé. Une question conditionnelle dont la condition n'est pas remplie ne
+        prend pas de réponse (`not_asked`). Enregistrement partiel tant que l'exercice est un
+        brouillon, complet ensuite (409)."""
         exercise, questionnaire = await exercises.put_questionnaire(
             caller, exercise_id, data, if_match=if_match
         )
-        return tagged(questionnaire_read(exercise, questionnaire), questionnaire.revision)
+        establishment = await exercises.establishment_of(exercise.organisation_id)
+        return tagged(questionnaire_read(exercise, questionnaire, establishment), questionnaire.revision)
 
     @get(
         "/{exercise_id:uuid}/information-system",

@@ -3,7 +3,9 @@
 - the lifecycle: which status may follow which, and who may move it;
 - the parameters (« Paramètres exercice »): durations, local date and start time, players;
 - the business questionnaire: each answer against its question in the kit (type, options,
-  bounds), which conditional questions are asked, and how complete the answers are;
+  bounds), which questions are asked of the establishment (its category and mode of care, then
+  the conditions on earlier answers), which options it is offered, and how complete the
+  answers are;
 - the SI description: each component against the kit's attribute definitions, references
   between components, and dependency cycles.
 
@@ -32,7 +34,7 @@ from service.kit.codes import (
     SiAttributeType,
     SiCategory,
 )
-from service.kit.content import Kit, Question, SiAttribute
+from service.kit.content import Establishment, Kit, Option, Question, SiAttribute
 from service.lib.time import paris_moment
 
 # ---------------------------------------------------------------------------------------------
@@ -215,8 +217,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 class Completeness(NamedTuple):
     """How far the questionnaire is filled in. ``required`` counts the required questions that
-    are asked given the answers so far (a conditional question is asked once its condition is
-    met); ``missing`` lists those still unanswered, in the kit's order."""
+    are asked of the establishment given the answers so far (a question outside its category or
+    mode of care is never asked; a conditional question is asked once its condition is met);
+    ``answered`` counts the answers to questions asked; ``missing`` lists the required ones
+    still unanswered, in the kit's order."""
 
     answered: int
     required: int
@@ -242,6 +246,10 @@ def _is_integer(value: object) -> bool:
 
 def _options_text(codes: Iterable[str]) -> str:
     return ", ".join(codes)
+
+
+def _quoted(text: str) -> str:
+    return f"\u00ab\u00a0{text}\u00a0\u00bb"
 
 
 def _is_code(value: object, codes: type[StrEnum]) -> bool:
@@ -275,7 +283,31 @@ def _text_problem(value: Any, max_length: int | None) -> Problem:
     return None
 
 
-def _choice_problem(value: Any, options: Sequence[str]) -> Problem:
+class Offer(NamedTuple):
+    """The options of a choice question: all those of its list, and those offered to the
+    establishment that answers."""
+
+    every: tuple[Option, ...]
+    offered: tuple[Option, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        return [option.code for option in self.offered]
+
+    def problem(self, code: str, establishment: Establishment) -> Problem:
+        """An option code that is not in the list, or not offered to the establishment."""
+        if code in self.codes:
+            return None
+        option = next((option for option in self.every if option.code == code), None)
+        if option is None:
+            return "unknown_option", f"« {code} » n'est pas une option ({_options_text(self.codes)})."
+        return "option_not_offered", (
+            f"{_quoted(option.label)} ({code}) n'est pas proposée à {_who(establishment)}\u00a0; "
+            f"options proposées\u00a0: {_options_text(self.codes)}."
+        )
+
+
+def _code_problem(value: Any, options: Sequence[str]) -> Problem:
     if not isinstance(value, str):
         return "wrong_type", f"Code d'option attendu ({_options_text(options)})."
     if value not in options:
@@ -283,25 +315,34 @@ def _choice_problem(value: Any, options: Sequence[str]) -> Problem:
     return None
 
 
-def _choices_problem(value: Any, options: Sequence[str]) -> Problem:
+def _choice_problem(value: Any, offer: Offer, establishment: Establishment) -> Problem:
+    if not isinstance(value, str):
+        return "wrong_type", f"Code d'option attendu ({_options_text(offer.codes)})."
+    return offer.problem(value, establishment)
+
+
+def _choices_problem(value: Any, offer: Offer, establishment: Establishment) -> Problem:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        return "wrong_type", f"Liste de codes d'options attendue ({_options_text(options)})."
-    unknown = [item for item in value if item not in options]
-    if unknown:
-        return "unknown_option", f"« {unknown[0]} » n'est pas une option ({_options_text(options)})."
+        return "wrong_type", f"Liste de codes d'options attendue ({_options_text(offer.codes)})."
+    # Unknown codes first: a typo says more than a filter.
+    problems = [offer.problem(item, establishment) for item in value]
+    for wanted in ("unknown_option", "option_not_offered"):
+        found = next((problem for problem in problems if problem and problem[0] == wanted), None)
+        if found is not None:
+            return found
     if len(set(value)) != len(value):
         return "duplicate_option", "Chaque option ne peut être cochée qu'une fois."
     return None
 
 
-def _answer_problem(question: Question, value: Any, kit: Kit) -> Problem:
-    """(code, French message) when ``value`` cannot answer ``question``."""
-    options = [option.code for option in kit.options(question)]
+def _answer_problem(question: Question, value: Any, kit: Kit, establishment: Establishment) -> Problem:
+    """(code, French message) when ``value`` cannot answer ``question`` for this establishment."""
+    offer = Offer(kit.options(question), kit.offered_options(question, establishment))
     checks: dict[AnswerType, Callable[[], Problem]] = {
         AnswerType.BOOL: lambda: _bool_problem(value),
         AnswerType.INTEGER: lambda: _integer_problem(value, question.minimum, question.maximum),
-        AnswerType.SINGLE_CHOICE: lambda: _choice_problem(value, options),
-        AnswerType.MULTIPLE_CHOICE: lambda: _choices_problem(value, options),
+        AnswerType.SINGLE_CHOICE: lambda: _choice_problem(value, offer, establishment),
+        AnswerType.MULTIPLE_CHOICE: lambda: _choices_problem(value, offer, establishment),
         AnswerType.TEXT: lambda: _text_problem(value, question.max_length),
     }
     return checks[question.answer_type]()
@@ -313,14 +354,20 @@ def _matches(question: Question, value: Any, expected: bool | str) -> bool:
     return bool(value == expected and type(value) is type(expected))
 
 
-def asked(question: Question, answers: Mapping[str, Any], kit: Kit) -> bool | None:
-    """Whether ``question`` is asked given ``answers``: True, False, or None while the question
-    its condition depends on is unanswered."""
+def asked(
+    question: Question, answers: Mapping[str, Any], kit: Kit, establishment: Establishment
+) -> bool | None:
+    """Whether ``question`` is asked of ``establishment`` given ``answers``: False when its
+    category or mode of care is outside the question's filters (:meth:`Kit.asks`), else True,
+    False, or None while the question its condition depends on is unanswered. The options it is
+    offered are :meth:`Kit.offered_options`."""
+    if not kit.asks(question, establishment):
+        return False
     condition = question.asked_if
     if condition is None:
         return True
     parent = kit.questions[condition.question]
-    parent_asked = asked(parent, answers, kit)
+    parent_asked = asked(parent, answers, kit, establishment)
     if parent_asked is not True:
         return parent_asked
     if condition.question not in answers:
@@ -328,8 +375,47 @@ def asked(question: Question, answers: Mapping[str, Any], kit: Kit) -> bool | No
     return _matches(parent, answers[condition.question], condition.answer)
 
 
-def answer_errors(answers: Mapping[str, Any], kit: Kit) -> list[FieldError]:
-    """Problems of normalised ``answers``, each naming ``answers.<CODE>``, in the input's order."""
+def _who(establishment: Establishment) -> str:
+    catalogue = get_catalogue()
+    return (
+        f"cet établissement ({_quoted(catalogue.label(establishment.category))}, "
+        f"{catalogue.label(establishment.service_mode).lower()})"
+    )
+
+
+def _filters_text(entry: Question | Option) -> str:
+    """For whom a question is meant, in French: « aux établissements en « Hébergement » et dont
+    la catégorie répond à l'un de ces critères : « … », « … » »."""
+    catalogue = get_catalogue()
+    parts = []
+    if entry.modes:
+        modes = " ou ".join(_quoted(catalogue.label(mode)) for mode in entry.modes)
+        parts.append(f"dont le mode de prise en charge est {modes}")
+    if entry.traits:
+        traits = ", ".join(_quoted(catalogue.label(trait)) for trait in entry.traits)
+        parts.append(f"dont la catégorie répond à l'un de ces critères\u00a0: {traits}")
+    return " et ".join(parts)
+
+
+def not_asked_reason(question: Question, kit: Kit, establishment: Establishment) -> str:
+    """Why the establishment is not asked ``question`` at all (:meth:`Kit.asks` is False)."""
+    if not kit.fits(question, establishment):
+        return f"elle n'est posée qu'aux établissements {_filters_text(question)}"
+    condition = question.asked_if
+    if condition is None:  # pragma: no cover - Kit.asks is False for one of the reasons above
+        raise AssertionError(question.code)
+    parent = kit.questions[condition.question]
+    if not kit.asks(parent, establishment):
+        return (
+            f"elle dépend de la réponse à {parent.code} ({_quoted(parent.label)}), qui ne lui est pas posée"
+        )
+    option = next(option for option in kit.options(parent) if option.code == condition.answer)
+    return f"elle dépend de l'option {_quoted(option.label)} de {parent.code}, qui ne lui est pas proposée"
+
+
+def answer_errors(answers: Mapping[str, Any], kit: Kit, establishment: Establishment) -> list[FieldError]:
+    """Problems of normalised ``answers`` given by ``establishment``, each naming
+    ``answers.<CODE>``, in the input's order."""
     errors: list[FieldError] = []
     for code, value in answers.items():
         field = f"answers.{code}"
@@ -339,10 +425,22 @@ def answer_errors(answers: Mapping[str, Any], kit: Kit) -> list[FieldError]:
                 FieldError(field=field, code="unknown_question", message="Question inconnue du kit.")
             )
             continue
-        problem = _answer_problem(question, value, kit)
+        if not kit.asks(question, establishment):
+            errors.append(
+                FieldError(
+                    field=field,
+                    code="question_not_asked",
+                    message=(
+                        f"Question non posée à {_who(establishment)}\u00a0: "
+                        f"{not_asked_reason(question, kit, establishment)}. Retirez cette réponse."
+                    ),
+                )
+            )
+            continue
+        problem = _answer_problem(question, value, kit, establishment)
         if problem is not None:
             errors.append(FieldError(field=field, code=problem[0], message=problem[1]))
-        elif asked(question, answers, kit) is False:
+        elif asked(question, answers, kit, establishment) is False:
             parent = kit.questions[question.asked_if.question] if question.asked_if else question
             errors.append(
                 FieldError(
@@ -357,35 +455,58 @@ def answer_errors(answers: Mapping[str, Any], kit: Kit) -> list[FieldError]:
     return errors
 
 
-def completeness(answers: Mapping[str, Any], kit: Kit) -> Completeness:
-    required = [
-        question.code
+def completeness(answers: Mapping[str, Any], kit: Kit, establishment: Establishment) -> Completeness:
+    """Only the questions asked of ``establishment`` count: an answer left over from another
+    category (the organisation's changed since) is neither answered nor missing."""
+    asked_now = [
+        question
         for question in kit.questions.values()
-        if question.required and asked(question, answers, kit) is True
+        if asked(question, answers, kit, establishment) is True
     ]
+    required = [question.code for question in asked_now if question.required]
     return Completeness(
-        answered=sum(1 for code in answers if code in kit.questions),
+        answered=sum(1 for question in asked_now if question.code in answers),
         required=len(required),
         missing=tuple(code for code in required if code not in answers),
     )
 
 
-def missing_answer_errors(answers: Mapping[str, Any], kit: Kit, *, prefix: str = "") -> list[FieldError]:
+def missing_answer_errors(
+    answers: Mapping[str, Any], kit: Kit, establishment: Establishment, *, prefix: str = ""
+) -> list[FieldError]:
     return [
         FieldError(
             field=f"{prefix}answers.{code}",
             code="required",
             message=f"Réponse requise : « {kit.questions[code].label} »",
         )
-        for code in completeness(answers, kit).missing
+        for code in completeness(answers, kit, establishment).missing
     ]
 
 
-def valid_answers(answers: Mapping[str, Any], kit: Kit) -> dict[str, Any]:
-    """The answers that are still valid under ``kit`` (when copying an earlier exercise's)."""
+def valid_answers(answers: Mapping[str, Any], kit: Kit, establishment: Establishment) -> dict[str, Any]:
+    """What an earlier exercise's answers give a new one: only what the current kit accepts
+    from ``establishment``. A multiple choice keeps the options still offered (unless none is
+    left of a choice that had some: the question is then asked afresh); a refused answer is
+    dropped, and with it any answer that was asked only because of it."""
     kept = normalise_answers(answers)
-    rejected = {error.field.removeprefix("answers.") for error in answer_errors(kept, kit)}
-    return {code: value for code, value in kept.items() if code not in rejected}
+    for code, value in list(kept.items()):
+        question = kit.questions.get(code)
+        if question is None or question.answer_type is not AnswerType.MULTIPLE_CHOICE:
+            continue
+        if isinstance(value, list) and value:
+            offered = {option.code for option in kit.offered_options(question, establishment)}
+            still = [item for item in value if item in offered]
+            if still:
+                kept[code] = list(dict.fromkeys(still))
+            else:
+                del kept[code]
+    # Dropping a parent may make its children unasked: repeat until nothing more is refused.
+    while rejected := {
+        error.field.removeprefix("answers.") for error in answer_errors(kept, kit, establishment)
+    }:
+        kept = {code: value for code, value in kept.items() if code not in rejected}
+    return kept
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,7 +548,7 @@ def _attribute_problem(attribute: SiAttribute, value: Any, kit: Kit) -> Problem:
         SiAttributeType.TEXT: lambda: _text_problem(value, attribute.max_length),
         SiAttributeType.BOOL: lambda: _bool_problem(value),
         SiAttributeType.INTEGER: lambda: _integer_problem(value, attribute.minimum, attribute.maximum),
-        SiAttributeType.HOSTING_MODE: lambda: _choice_problem(value, list(HostingMode)),
+        SiAttributeType.HOSTING_MODE: lambda: _code_problem(value, list(HostingMode)),
         SiAttributeType.CRITICALITY: lambda: _integer_problem(value, levels[0], levels[-1]),
         SiAttributeType.COMPONENT_REFERENCES: lambda: _references_problem(value),
     }
@@ -636,10 +757,19 @@ def valid_components(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[
 
 
 def readiness_errors(
-    answers: Mapping[str, Any], components: Sequence[Mapping[str, Any]], kit: Kit
+    answers: Mapping[str, Any],
+    components: Sequence[Mapping[str, Any]],
+    kit: Kit,
+    establishment: Establishment,
 ) -> list[FieldError]:
-    """What keeps an exercise from being READY: unanswered required questions, no component."""
-    errors = missing_answer_errors(answers, kit, prefix="questionnaire.")
+    """What keeps an exercise from being READY: stored answers this establishment may not give
+    (its category or mode of care changed since they were saved), unanswered required
+    questions, no component."""
+    errors = [
+        FieldError(field=f"questionnaire.{error.field}", code=error.code, message=error.message)
+        for error in answer_errors(answers, kit, establishment)
+    ]
+    errors += missing_answer_errors(answers, kit, establishment, prefix="questionnaire.")
     if not components:
         errors.append(
             FieldError(

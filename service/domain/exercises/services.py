@@ -58,12 +58,14 @@ from service.errors import ConflictError, FieldError, InvalidDataError, NotFound
 from service.kit.codes import (
     ActionHorizon,
     AuditAction,
+    EssmsCategory,
     ExerciseFormat,
     ExerciseStatus,
     ResourceType,
     ScenarioType,
+    ServiceMode,
 )
-from service.kit.content import Kit, get_kit
+from service.kit.content import Establishment, Kit, get_kit
 from service.lib.etags import check_if_match
 from service.lib.pagination import SortOrder
 from service.security.principal import Caller, Principal
@@ -161,6 +163,18 @@ class ExerciseService(AuditedService[Exercise]):
         )
         region: str = result.scalar_one()
         return region
+
+    async def establishment_of(self, organisation_id: UUID) -> Establishment:
+        """Who answers the questionnaire: the organisation's category and its stored mode of
+        care."""
+        row = (
+            await self.repository.session.execute(
+                select(Organisation.category, Organisation.service_mode).where(
+                    Organisation.id == organisation_id
+                )
+            )
+        ).one()
+        return Establishment(category=EssmsCategory(row.category), service_mode=ServiceMode(row.service_mode))
 
     async def questionnaire_of(
         self, exercise: Exercise, *, for_update: bool = False
@@ -289,7 +303,10 @@ class ExerciseService(AuditedService[Exercise]):
     async def _ensure_ready(self, exercise: Exercise) -> None:
         questionnaire = await self.questionnaire_of(exercise, for_update=True)
         information_system = await self.information_system_of(exercise, for_update=True)
-        errors = readiness_errors(questionnaire.answers, information_system.components, get_kit())
+        establishment = await self.establishment_of(exercise.organisation_id)
+        errors = readiness_errors(
+            questionnaire.answers, information_system.components, get_kit(), establishment
+        )
         if errors:
             raise ConflictError(
                 "L'exercice ne peut pas passer à « Prêt » : le questionnaire métier doit être complet "
@@ -349,7 +366,8 @@ class ExerciseService(AuditedService[Exercise]):
                 )
             )
         ).scalar_one()
-        return Prefill(latest, valid_answers(answers, kit), valid_components(components, kit))
+        establishment = await self.establishment_of(organisation_id)
+        return Prefill(latest, valid_answers(answers, kit, establishment), valid_components(components, kit))
 
     # Preparation inputs
 
@@ -358,10 +376,11 @@ class ExerciseService(AuditedService[Exercise]):
     ) -> tuple[Exercise, ExerciseQuestionnaire]:
         exercise, questionnaire = await self._lock_input(caller, exercise_id, ExerciseQuestionnaire, if_match)
         kit = get_kit()
+        establishment = await self.establishment_of(exercise.organisation_id)
         answers = normalise_answers(data.answers)
-        _raise_if_invalid(answer_errors(answers, kit))
+        _raise_if_invalid(answer_errors(answers, kit, establishment))
         if ExerciseStatus(exercise.status) not in EDITABLE_INCOMPLETE and (
-            missing := missing_answer_errors(answers, kit)
+            missing := missing_answer_errors(answers, kit, establishment)
         ):
             raise ConflictError(
                 "L'exercice n'est plus un brouillon : son questionnaire doit rester complet. "

@@ -13,6 +13,7 @@ from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 
 from service.domain.kit.schemas import (
+    KitCategoryTraitRef,
     KitCompetencies,
     KitCompetencyFamily,
     KitCompetencyItem,
@@ -20,6 +21,7 @@ from service.domain.kit.schemas import (
     KitCondition,
     KitCounts,
     KitCriticalityLevel,
+    KitEstablishment,
     KitFormat,
     KitFormatRef,
     KitHostingMode,
@@ -36,24 +38,50 @@ from service.domain.kit.schemas import (
     KitScenarioList,
     KitScenarioRef,
     KitSection,
+    KitServiceModeRef,
     KitSiAttribute,
     KitSiCategory,
     KitSiCategoryList,
     KitSiCategoryRef,
     KitSummary,
 )
-from service.errors import problem_responses
+from service.errors import FieldError, InvalidDataError, problem_responses
 from service.kit.catalogue import get_catalogue
-from service.kit.codes import HostingMode, Phase, QuestionSection, ScenarioType, SiAttributeType
-from service.kit.content import Question, SiAttribute, get_kit
+from service.kit.codes import (
+    EssmsCategory,
+    HostingMode,
+    Phase,
+    QuestionSection,
+    ScenarioType,
+    ServiceMode,
+    SiAttributeType,
+)
+from service.kit.content import Establishment, Option, Question, SiAttribute, get_kit
 from service.kit.injects import PLACEHOLDERS, InjectTemplate, get_inject_library
 from service.kit.rules import describe, reads
 from service.security.guards import ORGANISATION_MEMBERS, allow
 
 
-def kit_question(question: Question) -> KitQuestion:
+def kit_filters(entry: Question | Option) -> tuple[list[KitServiceModeRef], list[KitCategoryTraitRef]]:
+    """The ``modes`` and ``traits`` filters of a question or an option, with their labels."""
+    catalogue = get_catalogue()
+    return (
+        [KitServiceModeRef(code=mode, label=catalogue.label(mode)) for mode in entry.modes],
+        [KitCategoryTraitRef(code=trait, label=catalogue.label(trait)) for trait in entry.traits],
+    )
+
+
+def kit_option(option: Option) -> KitOption:
+    modes, traits = kit_filters(option)
+    return KitOption(code=option.code, label=option.label, modes=modes, traits=traits)
+
+
+def kit_question(question: Question, establishment: Establishment | None = None) -> KitQuestion:
+    """A question with its options: all of them, or those offered to ``establishment``."""
     catalogue, kit = get_catalogue(), get_kit()
     condition = question.asked_if
+    options = kit.options(question) if establishment is None else kit.offered_options(question, establishment)
+    modes, traits = kit_filters(question)
     return KitQuestion(
         code=question.code,
         section=question.section,
@@ -64,12 +92,14 @@ def kit_question(question: Question) -> KitQuestion:
         answer_type_label=catalogue.label(question.answer_type),
         required=question.required,
         used_by_rules=question.used_by_rules,
-        options=[KitOption(code=option.code, label=option.label) for option in kit.options(question)],
+        options=[kit_option(option) for option in options],
         minimum=question.minimum,
         maximum=question.maximum,
         unit=question.unit,
         max_length=question.max_length,
         asked_if=KitCondition(question=condition.question, answer=condition.answer) if condition else None,
+        modes=modes,
+        traits=traits,
     )
 
 
@@ -93,20 +123,71 @@ def kit_si_attribute(attribute: SiAttribute) -> KitSiAttribute:
     )
 
 
+def questions_establishment(
+    category: EssmsCategory | None, service_mode: ServiceMode | None
+) -> Establishment | None:
+    """The establishment the query parameters describe: a category, with its own mode of care
+    unless another is given (an organisation may state it); none without a category."""
+    if category is None:
+        if service_mode is None:
+            return None
+        raise InvalidDataError(
+            "Un mode de prise en charge ne suffit pas à dire ce qui est posé\u00a0: "
+            "précisez aussi la catégorie.",
+            errors=[
+                FieldError(
+                    field="category",
+                    code="category_required",
+                    message="Catégorie d'établissement requise avec service_mode.",
+                )
+            ],
+        )
+    mode = service_mode or get_catalogue().essms_categories[category].service_mode
+    if mode is None:
+        raise InvalidDataError(
+            "Le mode de prise en charge ne se déduit pas de cette catégorie\u00a0: précisez-le.",
+            errors=[
+                FieldError(
+                    field="service_mode",
+                    code="service_mode_required",
+                    message=(
+                        "Précisez le mode de prise en charge (service_mode)\u00a0: "
+                        "il ne peut pas être déduit de la catégorie «\u00a0Autre\u00a0»."
+                    ),
+                )
+            ],
+        )
+    return Establishment(category=category, service_mode=mode)
+
+
 @functools.cache
-def kit_questions(section: QuestionSection | None) -> KitQuestionList:
-    catalogue = get_catalogue()
+def kit_questions(
+    section: QuestionSection | None, establishment: Establishment | None = None
+) -> KitQuestionList:
+    catalogue, kit = get_catalogue(), get_kit()
     items = [
-        kit_question(question)
-        for question in get_kit().questions.values()
-        if section is None or question.section is section
+        kit_question(question, establishment)
+        for question in kit.questions.values()
+        if (section is None or question.section is section)
+        and (establishment is None or kit.asks(question, establishment))
     ]
     sections = [
         KitSection(code=code, label=catalogue.label(code), questions=count)
         for code in QuestionSection
         if (count := sum(item.section is code for item in items))
     ]
-    return KitQuestionList(items=items, sections=sections)
+    return KitQuestionList(
+        establishment=None
+        if establishment is None
+        else KitEstablishment(
+            category=establishment.category,
+            category_label=catalogue.label(establishment.category),
+            service_mode=establishment.service_mode,
+            service_mode_label=catalogue.label(establishment.service_mode),
+        ),
+        items=items,
+        sections=sections,
+    )
 
 
 @functools.cache
@@ -292,18 +373,46 @@ class KitController(Controller):
         name="listKitQuestions",
         response_description="Les questions du questionnaire métier.",
         summary="Lister les questions du questionnaire métier",
-        responses=problem_responses(),
+        responses=problem_responses(422),
     )
     async def list_questions(
         self,
         section: Annotated[
             QuestionSection | None, QueryParameter(description="Filtre : rubrique du questionnaire.")
         ] = None,
+        category: Annotated[
+            EssmsCategory | None,
+            QueryParameter(
+                description=(
+                    "Filtre : catégorie de l'établissement. Seules les questions qui lui sont "
+                    "posées sont listées, avec les seules options qui lui sont proposées."
+                )
+            ),
+        ] = None,
+        service_mode: Annotated[
+            ServiceMode | None,
+            QueryParameter(
+                description=(
+                    "Avec category : mode de prise en charge de l'établissement, s'il a déclaré un "
+                    "autre mode que celui de sa catégorie (obligatoire pour la catégorie OTHER)."
+                )
+            ),
+        ] = None,
     ) -> KitQuestionList:
         """Les questions du questionnaire métier (ESSMS), toutes à la fois et dans l'ordre du
         classeur : type de réponse, options, bornes, condition d'affichage, et si les règles du
-        chronogramme s'en servent."""
-        return kit_questions(section)
+        chronogramme s'en servent.
+
+        Certaines questions et options ne concernent que certains établissements : `modes`
+        (modes de prise en charge) et `traits` (caractéristiques de la catégorie, par exemple
+        « Prépare ou distribue des médicaments ») les réservent, avec leurs libellés ; une liste
+        vide ne réserve rien. Avec `category` (et `service_mode` si l'établissement a déclaré un
+        autre mode que celui de sa catégorie), la liste ne donne que ce qui est posé à cet
+        établissement, options filtrées : c'est ce que `PUT /api/v1/exercises/{exercise_id}/questionnaire`
+        accepte de lui (sinon 422 `question_not_asked` ou `option_not_offered`), et sur quoi son
+        avancement est compté. `service_mode` sans `category` (422 `category_required`), ou la
+        catégorie OTHER sans `service_mode` (422 `service_mode_required`), sont refusés."""
+        return kit_questions(section, questions_establishment(category, service_mode))
 
     @get(
         "/si-categories",

@@ -12,7 +12,9 @@ from msgspec import Meta
 
 from service.kit.codes import (
     AnswerType,
+    CategoryTrait,
     Channel,
+    EssmsCategory,
     ExerciseFormat,
     ExerciseLevel,
     HostingMode,
@@ -23,6 +25,7 @@ from service.kit.codes import (
     QuestionSection,
     Rating,
     ScenarioType,
+    ServiceMode,
     SiAttributeType,
     SiCategory,
 )
@@ -110,11 +113,47 @@ class KitSummary(ResponseStruct):
 # GET /kit/questions
 
 
+class KitServiceModeRef(ResponseStruct):
+    """Mode de prise en charge."""
+
+    code: Annotated[ServiceMode, Meta(description="Code du mode de prise en charge.")]
+    label: Label
+
+
+class KitCategoryTraitRef(ResponseStruct):
+    """Caractéristique d'une catégorie d'établissement (public accompagné, soins, obligations)."""
+
+    code: Annotated[CategoryTrait, Meta(description="Code de la caractéristique.")]
+    label: Label
+
+
+ModesFilter = Annotated[
+    list[KitServiceModeRef],
+    Meta(
+        description=(
+            "Réservée aux établissements de l'un de ces modes de prise en charge (celui que "
+            "l'établissement a déclaré) ; liste vide : à tous."
+        )
+    ),
+]
+TraitsFilter = Annotated[
+    list[KitCategoryTraitRef],
+    Meta(
+        description=(
+            "Réservée aux établissements dont la catégorie a l'une de ces caractéristiques ; "
+            "liste vide : à tous. Les deux filtres s'ajoutent."
+        )
+    ),
+]
+
+
 class KitOption(ResponseStruct):
     """Option d'une question à choix."""
 
     code: Annotated[ContentCode, Meta(description="Code de l'option, à envoyer comme réponse.")]
     label: Label
+    modes: ModesFilter
+    traits: TraitsFilter
 
 
 class KitCondition(ResponseStruct):
@@ -158,6 +197,8 @@ class KitQuestion(ResponseStruct):
     asked_if: Annotated[
         KitCondition | None, Meta(description="Condition pour que la question soit posée (null : toujours).")
     ]
+    modes: ModesFilter
+    traits: TraitsFilter
 
 
 class KitSection(ResponseStruct):
@@ -168,9 +209,30 @@ class KitSection(ResponseStruct):
     questions: Annotated[int, Meta(ge=0, description="Nombre de questions listées de cette rubrique.")]
 
 
+class KitEstablishment(ResponseStruct):
+    """Établissement dont la liste donne les questions : sa catégorie et son mode de prise en
+    charge."""
+
+    category: Annotated[EssmsCategory, Meta(description="Catégorie d'établissement.")]
+    category_label: Annotated[str, Meta(description="Libellé français de la catégorie.")]
+    service_mode: Annotated[ServiceMode, Meta(description="Mode de prise en charge retenu.")]
+    service_mode_label: Annotated[str, Meta(description="Libellé français du mode de prise en charge.")]
+
+
 class KitQuestionList(ResponseStruct):
     """Questions du questionnaire métier, dans l'ordre du classeur."""
 
+    establishment: Annotated[
+        KitEstablishment | None,
+        Meta(
+            description=(
+                "Établissement pour lequel la liste est filtrée (paramètre category) : seules "
+                "les questions qui lui sont posées, avec les seules options qui lui sont "
+                "proposées ; null : tout le questionnaire, avec les filtres de chaque question "
+                "et de chaque option."
+            )
+        ),
+    ]
     items: Annotated[list[KitQuestion], Meta(description="Les questions.")]
     sections: Annotated[list[KitSection], Meta(description="Rubriques des questions listées, dans l'ordre.")]
 
