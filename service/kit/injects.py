@@ -78,6 +78,9 @@ class InjectTemplate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     alert_chain: bool = False
     # When the facilitators play it, in French (« Seulement si personne n'a encore signalé… »).
     play_if: str | None = None
+    # Closes a thread (the Plan Bleu lifted, the return to normal): the only kind of stimulus
+    # played in the quiet minutes before FINEX.
+    closing: bool = False
 
 
 class InjectLibrary(msgspec.Struct, frozen=True):
@@ -91,8 +94,10 @@ class InjectLibrary(msgspec.Struct, frozen=True):
     # In any window of this many minutes of play, at most density_window_limits[level] stimuli.
     density_window_minutes: int
     density_window_limits: dict[ExerciseLevel, int]
-    # No new thread (a stimulus that requires none) in this many minutes before FINEX.
+    # Only closing stimuli in this many minutes before FINEX.
     quiet_minutes_before_finex: int
+    # Distracting stimuli are a seasoning: at most this many in one chronogram.
+    max_perturbations: int
     # Where a stimulus goes when its recipient plays no part; each list ends with DIRECTION.
     fallback_recipients: dict[ParticipantRole, tuple[ParticipantRole, ...]]
     # In file order.
@@ -149,6 +154,7 @@ class _InjectEntry(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     anchor: InjectAnchor | None = None
     alert_chain: bool = False
     play_if: str | None = None
+    closing: bool = False
 
 
 class _LibraryFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -159,6 +165,7 @@ class _LibraryFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     density_window_minutes: int
     density_window_limits: dict[ExerciseLevel, int]
     quiet_minutes_before_finex: int
+    max_perturbations: int
     fallback_recipients: dict[ParticipantRole, tuple[ParticipantRole, ...]]
     injects: tuple[_InjectEntry, ...]
 
@@ -396,8 +403,8 @@ def _settings_problems(data: _LibraryFile) -> list[str]:
     ]
     if data.density_window_minutes <= 0 or any(limit <= 0 for limit in data.density_window_limits.values()):
         problems.append(f"{FILE}: density_window_minutes and density_window_limits must be positive")
-    if data.quiet_minutes_before_finex < 0:
-        problems.append(f"{FILE}: quiet_minutes_before_finex must be zero or more")
+    if data.quiet_minutes_before_finex < 0 or data.max_perturbations < 0:
+        problems.append(f"{FILE}: quiet_minutes_before_finex and max_perturbations must be zero or more")
     for role in ParticipantRole:
         route = data.fallback_recipients.get(role, ())
         if role is ParticipantRole.DIRECTION:
@@ -461,6 +468,7 @@ def build_inject_library(document: object, kit: Kit) -> InjectLibrary:
         density_window_minutes=data.density_window_minutes,
         density_window_limits=data.density_window_limits,
         quiet_minutes_before_finex=data.quiet_minutes_before_finex,
+        max_perturbations=data.max_perturbations,
         fallback_recipients=data.fallback_recipients,
         injects=templates,
     )

@@ -70,10 +70,13 @@ class Vocabulary(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     def name_with_article(self, name: str) -> str:
         """« l'IME Les Genêts », « le SSIAD du Pays de Morlaix »; « Les Tilleuls » as it is."""
-        head = name.split(" ", 1)[0]
+        head, _, rest = name.partition(" ")
         article = self.name_articles.get(head)
         if article is None:
             return name
+        if not head.isupper():
+            # A common noun, not an acronym: « la résidence autonomie Les Lilas ».
+            name = f"{head[0].lower()}{head[1:]} {rest}".rstrip()
         return f"{article}{name}" if article.endswith("'") else f"{article} {name}"
 
 

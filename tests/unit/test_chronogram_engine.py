@@ -389,7 +389,8 @@ def test_no_window_of_ten_minutes_is_a_barrage_and_no_new_thread_opens_before_fi
     case: GenerationInputs,
 ) -> None:
     """An optional stimulus is placed only where every window of ``density_window_minutes`` around
-    it holds at most the level's limit, and one that opens a thread never in the quiet minutes."""
+    it holds at most the level's limit, only a closing one in the quiet minutes, and few
+    perturbations."""
     chronogram = run(case)
     play = chronogram.timing.play_minutes
     limit = LIBRARY.density_window_limits[case.parameters.level]
@@ -405,8 +406,10 @@ def test_no_window_of_ten_minutes_is_a_barrage_and_no_new_thread_opens_before_fi
         at = entry.offset_minutes
         for start in range(at - span + 1, at + 1):
             assert sum(1 for other in minutes if start <= other < start + span) <= limit, entry.inject_code
-        if not template.requires:
+        if not template.closing:
             assert at <= quiet_from, entry.inject_code
+    perturbations = [e for e in chronogram.entries if LIBRARY.injects[e.inject_code].perturbation]
+    assert len(perturbations) <= LIBRARY.max_perturbations
 
 
 @PROPERTY

@@ -483,22 +483,23 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
     if cap:
         optional = _within_density(optional, anchor_codes, protected, window.play_minutes // cap, left_out)
 
+    optional = _with_requirements(
+        _few_perturbations(optional, library.max_perturbations, left_out), anchor_codes, left_out
+    )
+
     present = set(parameters.participant_roles) or set(ParticipantRole)
-    placed = [
-        _route(
-            pick,
-            scale_offset(pick.template.offset_minutes, library.reference_minutes, window),
-            present,
-            library,
-        )
+    offsets = {
+        pick.code: scale_offset(pick.template.offset_minutes, library.reference_minutes, window)
         for pick in [*anchors, *optional]
-    ]
+    }
+    if parameters.format is ExerciseFormat.SENSIBILISATION:
+        offsets |= _calls_after_the_alert_question(anchors, optional, offsets)
+    placed = [_route(pick, offsets[pick.code], present, library) for pick in [*anchors, *optional]]
     pacing = _Pacing(
         gap=library.min_gap_minutes,
         window=library.density_window_minutes,
         per_window=library.density_window_limits[parameters.level],
-        last_new_thread=window.play_minutes
-        - min(library.quiet_minutes_before_finex, window.play_minutes // 5),
+        quiet_from=window.play_minutes - min(library.quiet_minutes_before_finex, window.play_minutes // 5),
         last_minute=max(window.play_minutes - 1, 0),
     )
     placed = _spaced(placed, anchor_codes, protected, pacing, left_out)
@@ -605,6 +606,47 @@ def _with_requirements(picks: list[_Pick], anchor_codes: set[str], left_out: lis
         kept = [pick for pick in kept if pick.code not in missing]
 
 
+# In the short format the players must have had time to alert before the authorities call back.
+_INBOUND_CALLS = frozenset({InjectAnchor.ALERTE_ARS, InjectAnchor.ALERTE_CERT_SANTE, InjectAnchor.DPO_CNIL})
+_TIME_TO_ALERT = 5
+
+
+def _calls_after_the_alert_question(
+    anchors: Sequence[_Pick], optional: Sequence[_Pick], offsets: Mapping[str, int]
+) -> dict[str, int]:
+    """The inbound calls of the authorities, moved to ``_TIME_TO_ALERT`` minutes after the first
+    « qui alertez-vous ? » of the escalation at least."""
+    questions = [
+        offsets[pick.code]
+        for pick in optional
+        if pick.template.alert_chain and pick.template.phase is Phase.ESCALADE
+    ]
+    if not questions:
+        return {}
+    earliest = min(questions) + _TIME_TO_ALERT
+    return {
+        pick.code: max(offsets[pick.code], earliest)
+        for pick in anchors
+        if pick.template.anchor in _INBOUND_CALLS
+    }
+
+
+def _few_perturbations(picks: list[_Pick], allowed: int, left_out: list[LeftOut]) -> list[_Pick]:
+    """At most ``allowed`` perturbations, the highest priorities (then codes) first."""
+    perturbations = sorted(
+        (pick for pick in picks if pick.template.perturbation), key=lambda p: (-p.template.priority, p.code)
+    )
+    dropped = {pick.code for pick in perturbations[allowed:]}
+    left_out += [
+        LeftOut(
+            inject_code=code,
+            reason="Assez de stimuli perturbateurs\u00a0: ils ne doivent pas masquer la crise.",
+        )
+        for code in sorted(dropped)
+    ]
+    return [pick for pick in picks if pick.code not in dropped]
+
+
 def short_format_link(template: InjectTemplate) -> bool:
     """A link of the alert chain, or of the webinar's first-hour chain that every exercise of the
     scenario plays (no rule, no requirement: the T0 → qualification → arbitrage thread)."""
@@ -681,13 +723,13 @@ def _route(pick: _Pick, offset: int, present: set[ParticipantRole], library: Inj
 
 class _Pacing(msgspec.Struct, frozen=True, kw_only=True):
     """How close stimuli may be: ``gap`` minutes between two to one recipient, at most
-    ``per_window`` in any ``window`` minutes, no new thread after ``last_new_thread`` and nothing
-    after ``last_minute`` (the FINEX is the next)."""
+    ``per_window`` in any ``window`` minutes, only closing stimuli after ``quiet_from`` and
+    nothing after ``last_minute`` (the FINEX is the next)."""
 
     gap: int
     window: int
     per_window: int
-    last_new_thread: int
+    quiet_from: int
     last_minute: int
 
     def crowded(self, minute: int, minutes: Sequence[int]) -> bool:
@@ -730,7 +772,7 @@ def _spaced(
             minute = min(_free_minute(item.offset, taken, pacing.gap), pacing.last_minute)
         else:
             after = max((at[other] + 1 for other in item.pick.template.requires if other in at), default=0)
-            last = pacing.last_minute if item.pick.template.requires else pacing.last_new_thread
+            last = pacing.last_minute if item.pick.template.closing else pacing.quiet_from
             found = _paced_minute(max(item.offset, after), taken, minutes, last, pacing)
             if found is None and code in protected:
                 found = min(_free_minute(max(item.offset, after), taken, pacing.gap), pacing.last_minute)
