@@ -202,8 +202,11 @@ class TestGeneration:
     async def test_removing_mssante_removes_exactly_the_lines_that_depend_on_it(
         self, client: Client, exercise_id: str
     ) -> None:
-        first = (await generate(client, exercise_id))["chronogram"]
         url = f"{EXERCISES}/{exercise_id}"
+        # A stimulus about MSSanté plays only where the scenario breaks it: a compromised mailbox.
+        mailbox = await client.patch(url, json={"scenario_type": "MAILBOX_COMPROMISE"})
+        assert mailbox.status_code == 200, mailbox.text
+        first = (await generate(client, exercise_id))["chronogram"]
         back = await client.patch(url, json={"status": "READY"})
         assert back.status_code == 200, back.text
         system = await client.put(f"{url}/information-system", json={"components": components(mssante=False)})
