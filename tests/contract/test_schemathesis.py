@@ -43,6 +43,9 @@ def api_schema(app: Litestar) -> Any:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+# One test drives every operation of the contract in turn: its time is the whole contract's, not
+# one call's, and it grows with the operations.
+@pytest.mark.timeout(1200)
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -125,6 +128,7 @@ def _reset_and_seed(database_url: str, admin_key: str) -> None:
     asyncio.run(reset())
 
 
+@pytest.mark.timeout(1200)
 def test_stateful_workflows_keep_the_contract(app: Litestar, database_url: str, admin_key: str) -> None:
     """Chains of calls linked by the ids responses return: create → read → update → delete."""
 
