@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from importlib import resources
 
 import msgspec
 
 from service.kit.codes import ActionHorizon, ParticipantRole
-from service.kit.content import CODE_PATTERN, Kit, KitContentError, decode_error, get_kit
+from service.kit.content import CODE_PATTERN, Kit, KitContentError, decode_error, get_kit, read_data_file
 
 ACTIONS_FILE = "actions.toml"
 TITLE_MAX_LENGTH = 200
@@ -98,9 +97,4 @@ def build_action_library(document: object, kit: Kit | None = None) -> ActionLibr
 
 @functools.cache
 def get_action_library() -> ActionLibrary:
-    raw = (resources.files("service.kit") / "data" / ACTIONS_FILE).read_bytes()
-    try:
-        document = msgspec.toml.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise KitContentError(f"{ACTIONS_FILE}: not valid TOML: {exc}") from exc
-    return build_action_library(document)
+    return build_action_library(read_data_file(ACTIONS_FILE))

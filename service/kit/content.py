@@ -621,3 +621,12 @@ def read_kit_documents() -> dict[str, object]:
 @functools.cache
 def get_kit() -> Kit:
     return build_kit(read_kit_documents())
+
+
+def read_data_file(path: str) -> Any:
+    """A TOML file of ``data/`` (``path`` relative to it), decoded; KitContentError naming it
+    when it is missing or not TOML."""
+    try:
+        return msgspec.toml.decode((resources.files("service.kit") / "data" / path).read_bytes())
+    except (msgspec.DecodeError, FileNotFoundError) as exc:
+        raise KitContentError(f"{path}: not a readable TOML file: {exc}") from exc

@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
@@ -33,7 +32,7 @@ from service.kit.codes import (
 )
 
 # The kit's own decoding and duplicate helpers, so library errors read like the kit's.
-from service.kit.content import Kit, KitContentError, decode_error, duplicates, get_kit
+from service.kit.content import Kit, KitContentError, decode_error, duplicates, get_kit, read_data_file
 from service.kit.rules import (
     All,
     AnyOf,
@@ -474,17 +473,10 @@ def build_inject_library(document: object, kit: Kit) -> InjectLibrary:
     )
 
 
-def _decoded(path: str) -> Any:
-    try:
-        return msgspec.toml.decode((resources.files("service.kit") / "data" / path).read_bytes())
-    except (msgspec.DecodeError, FileNotFoundError) as exc:
-        raise KitContentError(f"{path}: not a readable TOML file: {exc}") from exc
-
-
 def read_inject_document() -> object:
     """injects.toml as shipped, its ``parts`` (files of ``injects/``) merged in the order it lists
     them: one document, as if the library were written in one file."""
-    document = _decoded(FILE)
+    document = read_data_file(FILE)
     if not isinstance(document, dict) or "injects" in document:
         raise KitContentError(f"{FILE}: the injects belong in the files of injects/ listed under `parts`")
     parts = document.pop("parts", None)
@@ -492,7 +484,7 @@ def read_inject_document() -> object:
         raise KitContentError(f"{FILE}: `parts` must list the files of injects/")
     injects: list[object] = []
     for part in parts:
-        content = _decoded(f"injects/{part}")
+        content = read_data_file(f"injects/{part}")
         if not isinstance(content, dict) or set(content) != {"injects"}:
             raise KitContentError(f"injects/{part}: holds only [[injects]] tables")
         injects += content["injects"]

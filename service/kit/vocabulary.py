@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from importlib import resources
 from typing import Any
 
 import msgspec
 
 from service.kit.codes import EssmsCategory, ServiceMode
-from service.kit.content import Kit, KitContentError, decode_error, get_kit
+from service.kit.content import Kit, KitContentError, decode_error, get_kit, read_data_file
 
 FILE = "vocabulary.toml"
 
@@ -123,9 +122,4 @@ def build_vocabulary(document: object, kit: Kit) -> Vocabulary:
 
 @functools.cache
 def get_vocabulary() -> Vocabulary:
-    raw = (resources.files("service.kit") / "data" / FILE).read_bytes()
-    try:
-        document = msgspec.toml.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise KitContentError(f"{FILE}: not valid TOML: {exc}") from exc
-    return build_vocabulary(document, get_kit())
+    return build_vocabulary(read_data_file(FILE), get_kit())
