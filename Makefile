@@ -95,8 +95,8 @@ fuzz: install ## Longer, randomised contract fuzzing (schemathesis) to hunt for 
 	KIT_CRISE_FUZZ_EXAMPLES=500 KIT_CRISE_FUZZ_RANDOM=1 $(BIN)/python -m pytest tests/contract -m slow
 
 .PHONY: bench
-bench: install ## Side-by-side benchmarks, printed as ratios (chronogram generation vs decoding its inputs)
-	$(BIN)/python -m bench.chronogram
+bench: install ## Every benchmark of bench/ (wrk: apt-get install wrk), written to bench/results.md; not part of test or CI
+	$(BIN)/python -m bench
 
 .PHONY: clean
 clean: ## Remove the virtual environments and caches (keeps ./data)

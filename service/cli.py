@@ -17,6 +17,14 @@ from service.settings import Settings, SettingsError
 DEFAULT_OPENAPI_PATH = Path("openapi/openapi.json")
 DEFAULT_LOCAL_KEY_PATH = Path("data/admin-api-key")
 ROLE_NAMES = ["admin", "regional", "establishment", "observatory"]
+# How `serve` runs uvicorn; bench/ serves its bare Litestar app with the same options.
+UVICORN_OPTIONS: dict[str, Any] = {
+    # The service logs one structured line per request itself.
+    "access_log": False,
+    "log_config": None,
+    "proxy_headers": True,
+    "server_header": False,
+}
 
 T = TypeVar("T")
 
@@ -67,11 +75,7 @@ def serve(host: str, port: int, reload: bool, workers: int) -> None:
         port=port,
         reload=reload,
         workers=None if reload else workers,
-        # The service logs one structured line per request itself.
-        access_log=False,
-        log_config=None,
-        proxy_headers=True,
-        server_header=False,
+        **UVICORN_OPTIONS,
     )
 
 
