@@ -88,7 +88,10 @@ async def test_the_worked_example_through_the_api(client: Client, organisation_i
     }
     assert computed["weakest"] == {
         "families": [
-            {"family_code": "RECONSTRUCTION_IT", "label": "Reconstruction IT (cœur de confiance, infrastructure critique, outils d'administration, réseau)"},
+            {
+                "family_code": "RECONSTRUCTION_IT",
+                "label": "Reconstruction IT (cœur de confiance, infrastructure critique, outils d'administration, réseau)",
+            },
             {"family_code": "ALERTE_SIGNALEMENT", "label": "Alerte et signalement"},
         ],
         "ex_aequo": True,

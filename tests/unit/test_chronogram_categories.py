@@ -170,7 +170,7 @@ def texts(chronogram: GeneratedChronogram) -> Iterator[tuple[str, str]]:
             yield entry.inject_code, text
 
 
-@pytest.mark.parametrize(("category", "mode"), list(cases()), ids=lambda value: str(value))
+@pytest.mark.parametrize(("category", "mode"), list(cases()), ids=str)
 def test_no_line_speaks_of_what_the_establishment_is_not(category: EssmsCategory, mode: ServiceMode) -> None:
     library, kit = get_inject_library(), get_kit()
     problems: list[str] = []
