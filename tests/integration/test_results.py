@@ -90,7 +90,10 @@ async def test_the_worked_example_through_the_api(client: Client, organisation_i
         "families": [
             {
                 "family_code": "RECONSTRUCTION_IT",
-                "label": "Reconstruction IT (cœur de confiance, infrastructure critique, outils d'administration, réseau)",
+                "label": (
+                    "Reconstruction IT (cœur de confiance, infrastructure critique, "
+                    "outils d'administration, réseau)"
+                ),
             },
             {"family_code": "ALERTE_SIGNALEMENT", "label": "Alerte et signalement"},
         ],
