@@ -401,7 +401,7 @@ def test_a_broken_library_stops_the_service_naming_the_inject_and_the_field(
         ),
         (
             lambda doc: doc.__setitem__("quiet_minutes_before_finex", -1),
-            r"quiet_minutes_before_finex must be zero or more",
+            r"quiet_minutes_before_finex and max_perturbations must be zero or more",
         ),
         (
             lambda doc: doc["fallback_recipients"].__setitem__("DPO", ["QUALITE"]),
