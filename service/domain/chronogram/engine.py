@@ -492,8 +492,12 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
         pick.code: scale_offset(pick.template.offset_minutes, library.reference_minutes, window)
         for pick in [*anchors, *optional]
     }
+    # The calls that wait for the alert question are placed after the protected links, so that the
+    # question keeps its minute.
+    callbacks: dict[str, int] = {}
     if parameters.format is ExerciseFormat.SENSIBILISATION:
-        offsets |= _calls_after_the_alert_question(anchors, optional, offsets)
+        callbacks = _calls_after_the_alert_question(anchors, optional, offsets)
+        offsets |= callbacks
     placed = [_route(pick, offsets[pick.code], present, library) for pick in [*anchors, *optional]]
     pacing = _Pacing(
         gap=library.min_gap_minutes,
@@ -502,7 +506,14 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
         quiet_from=window.play_minutes - min(library.quiet_minutes_before_finex, window.play_minutes // 5),
         last_minute=max(window.play_minutes - 1, 0),
     )
-    placed = _spaced(placed, anchor_codes, protected, pacing, left_out)
+    placed = _spaced(
+        placed,
+        anchor_codes=anchor_codes,
+        protected=protected,
+        callbacks=set(callbacks),
+        pacing=pacing,
+        left_out=left_out,
+    )
 
     values = placeholder_values(inputs)
     entries = tuple(
@@ -608,14 +619,14 @@ def _with_requirements(picks: list[_Pick], anchor_codes: set[str], left_out: lis
 
 # In the short format the players must have had time to alert before the authorities call back.
 _INBOUND_CALLS = frozenset({InjectAnchor.ALERTE_ARS, InjectAnchor.ALERTE_CERT_SANTE, InjectAnchor.DPO_CNIL})
-_TIME_TO_ALERT = 5
+_TIME_TO_ALERT = 6
 
 
 def _calls_after_the_alert_question(
     anchors: Sequence[_Pick], optional: Sequence[_Pick], offsets: Mapping[str, int]
 ) -> dict[str, int]:
-    """The inbound calls of the authorities, moved to ``_TIME_TO_ALERT`` minutes after the first
-    « qui alertez-vous ? » of the escalation at least."""
+    """The inbound calls of the authorities, moved to ``_TIME_TO_ALERT`` minutes at least after the
+    last link of the alert chain in the escalation (« qui alertez-vous ? »)."""
     questions = [
         offsets[pick.code]
         for pick in optional
@@ -623,7 +634,7 @@ def _calls_after_the_alert_question(
     ]
     if not questions:
         return {}
-    earliest = min(questions) + _TIME_TO_ALERT
+    earliest = max(questions) + _TIME_TO_ALERT
     return {
         pick.code: max(offsets[pick.code], earliest)
         for pick in anchors
@@ -744,24 +755,27 @@ class _Pacing(msgspec.Struct, frozen=True, kw_only=True):
 
 def _spaced(
     items: list[_Placed],
+    *,
     anchor_codes: set[str],
     protected: set[str],
+    callbacks: set[str],
     pacing: _Pacing,
     left_out: list[LeftOut],
 ) -> list[_Placed]:
     """Stimuli placed by ``pacing``: anchors take their minute first (spaced per recipient
-    only), then the protected links of the alert chain, then each optional stimulus the first
-    minute from its own, after what it requires, that keeps every rule; an optional stimulus
-    with no such minute before the FINEX is left out, with whatever requires it. A protected
-    one that finds none takes the first minute spaced for its recipient."""
+    only), then the protected links of the alert chain (spaced per recipient only too), then
+    the anchors in ``callbacks`` (the authorities' calls that wait for the alert question), then
+    each optional stimulus the first minute from its own, after what it requires, that keeps
+    every rule; an optional stimulus with no such minute before the FINEX is left out, with
+    whatever requires it."""
     busy: dict[ParticipantRole, list[int]] = {}
     minutes: list[int] = []
     at: dict[str, int] = {}
     placed: list[_Placed] = []
     dropped: set[str] = set()
     ordered = sorted(items, key=_Placed.order)
-    ranks = dict.fromkeys(anchor_codes, 0) | dict.fromkeys(protected, 1)
-    for item in sorted(ordered, key=lambda entry: ranks.get(entry.pick.code, 2)):
+    ranks = dict.fromkeys(anchor_codes, 0) | dict.fromkeys(protected, 1) | dict.fromkeys(callbacks, 2)
+    for item in sorted(ordered, key=lambda entry: ranks.get(entry.pick.code, 3)):
         code = item.pick.code
         if not item.pick.is_stimulus:
             placed.append(item)
@@ -773,9 +787,12 @@ def _spaced(
         else:
             after = max((at[other] + 1 for other in item.pick.template.requires if other in at), default=0)
             last = pacing.last_minute if item.pick.template.closing else pacing.quiet_from
-            found = _paced_minute(max(item.offset, after), taken, minutes, last, pacing)
-            if found is None and code in protected:
-                found = min(_free_minute(max(item.offset, after), taken, pacing.gap), pacing.last_minute)
+            start = max(item.offset, after)
+            if code in protected:
+                # Kept whatever the density: spaced for its recipient only.
+                found: int | None = min(_free_minute(start, taken, pacing.gap), pacing.last_minute)
+            else:
+                found = _paced_minute(start, taken, minutes, last, pacing)
             if found is None or any(other in dropped for other in item.pick.template.requires):
                 dropped.add(code)
                 left_out.append(LeftOut(inject_code=code, reason=_NO_ROOM))
