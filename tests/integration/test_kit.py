@@ -375,8 +375,9 @@ async def test_the_inject_library_speaks_french(client: Client) -> None:
         "Téléphone",
     )
     assert "{editeur_dui}" in outage["stimulus"]
-    assert outage["rule"] == "DUI hébergé en SaaS"
-    assert outage["rule_reads"] == ["si_attr:DUI.hosting"]
+    # A stimulus about a component plays only where the scenario breaks it.
+    assert outage["rule"] == "DUI touché par le scénario et DUI hébergé en SaaS"
+    assert outage["rule_reads"] == ["param:scenario_type", "si:DUI", "si_attr:DUI.hosting"]
     assert {"code": "GC_ANNUAIRE", "label": "Disposer d'un annuaire de crise à jour hors SI"} in outage[
         "competency_items"
     ]
@@ -398,23 +399,19 @@ async def test_anchors_and_rules_read_as_a_crisis_manager_expects(client: Client
         [],
     )
     assert "portail" in " ".join(ars["expected_reactions"])
-    assert injects["COM-MSS-01"]["rule"] == "messagerie MSSanté présente"
+    assert injects["COM-MSS-01"]["rule"] == (
+        "messagerie MSSanté touchée par le scénario et (prépare ou distribue des médicaments "
+        "ou dispense des soins infirmiers)"
+    )
     assert injects["COM-PAIE-01"]["rule"] == fr(
-        "logiciel de paie et RH présent et échéance de paie proche : oui"
+        "logiciel de paie et RH touché par le scénario et échéance de paie proche : oui"
     )
-    assert injects["HEB-PLANBLEU-01"]["rule"] == fr(
-        "établissement avec hébergement et Plan Bleu formalisé : oui "
-        "et Plan Bleu couvrant le risque cyber : oui"
-    )
-    assert injects["HEB-PLANBLEU-02"]["rule"] == fr(
-        "établissement avec hébergement et (Plan Bleu formalisé : non ou sans réponse "
-        "ou Plan Bleu couvrant le risque cyber : non ou sans réponse)"
-    )
-    assert injects["HEB-PLANBLEU-02"]["rule_reads"] == [
-        "answer:Q_PLAN_BLEU",
-        "answer:Q_PLAN_BLEU_CYBER",
-        "service_mode",
-    ]
+    # The Plan Bleu is played where the category must have one, by what the answers say of it.
+    for code, answer in (("HEB-PLANBLEU-01", "oui"), ("HEB-PLANBLEU-02", "non")):
+        plan = injects[code]
+        assert plan["rule"].startswith("soumis à l'obligation de Plan Bleu"), code
+        assert fr(f"Plan Bleu formalisé : {answer}") in plan["rule"], code
+        assert {"answer:Q_PLAN_BLEU", "category"} <= set(plan["rule_reads"]), code
     assert injects["COM-DPO-02"]["requires"] == ["COM-DPO-01"]
     assert injects["COM-PERT-01"]["perturbation"] is True
 
