@@ -1,9 +1,14 @@
-"""Three contrasting establishments whose chronograms are committed and compared byte for byte.
+"""Seven contrasting establishments whose chronograms are committed and compared byte for byte.
 
 - an EHPAD of 80 places whose DUI is a SaaS and which uses MSSanté (phishing, intermediate);
 - a multi-site IME with an on-premise DUI and an outsourced IT provider (ransomware, confirmed,
   simulation);
-- a SSIAD whose nurses plan their rounds on a mobile app (provider outage, the 45-minute format).
+- a SSIAD whose nurses plan their rounds on a mobile app (provider outage, the 45-minute format);
+- a SESSAD without internat whose educators work from a shared agenda (mailbox compromise);
+- a two-site ESAT whose workshops and payroll depend on a VPN and a firewall (edge device,
+  confirmed, simulation);
+- a MAS with a night nurse, a Plan Bleu and IP telephony (Internet loss);
+- a résidence autonomie run by a CCAS, with few plans yet (data leak, beginners).
 
 Each chronogram is stored as JSON (``tests/golden/chronogramme-<name>.json``, what the engine
 returns) and as a French Markdown table for a domain expert (``docs/examples/chronogramme-<name>.md``).
@@ -83,6 +88,8 @@ EHPAD = GenerationInputs(
         service_mode=ServiceMode.HEBERGEMENT,
         capacity_places=80,
         sites_count=1,
+        region_code="11",
+        region_name="Île-de-France",
     ),
     parameters=ExerciseParameters(
         exercise_date=date(2026, 3, 12),
@@ -105,6 +112,12 @@ EHPAD = GenerationInputs(
     answers=COMMON_ANSWERS
     | {
         "Q_NB_USAGERS": 80,
+        "Q_STATUT": "PUBLIC_AUTONOME",
+        "Q_SOINS_NUIT": "ASTREINTE",
+        "Q_UNITE_PROTEGEE": True,
+        "Q_MEDECINS_TRAITANTS": True,
+        "Q_PROTECTION_JURIDIQUE": True,
+        "Q_PORTE_PAROLE": False,
         "Q_NB_PROFESSIONNELS": 62,
         "Q_SITES_MULTIPLES": 1,
         "Q_PRESENCE_NUIT": True,
@@ -216,6 +229,8 @@ IME = GenerationInputs(
         service_mode=ServiceMode.HEBERGEMENT,
         capacity_places=64,
         sites_count=3,
+        region_code="32",
+        region_name="Hauts-de-France",
     ),
     parameters=ExerciseParameters(
         exercise_date=date(2026, 10, 6),
@@ -240,6 +255,9 @@ IME = GenerationInputs(
     answers=COMMON_ANSWERS
     | {
         "Q_NB_USAGERS": 64,
+        "Q_STATUT": "ASSOCIATIF",
+        "Q_UNITE_ENSEIGNEMENT": True,
+        "Q_PORTE_PAROLE": True,
         "Q_NB_PROFESSIONNELS": 85,
         "Q_SITES_MULTIPLES": 3,
         "Q_PRESENCE_NUIT": True,
@@ -378,6 +396,8 @@ SSIAD = GenerationInputs(
         service_mode=ServiceMode.DOMICILE,
         capacity_places=45,
         sites_count=1,
+        region_code="53",
+        region_name="Bretagne",
     ),
     parameters=ExerciseParameters(
         exercise_date=date(2026, 6, 18),
@@ -393,6 +413,9 @@ SSIAD = GenerationInputs(
     answers=COMMON_ANSWERS
     | {
         "Q_NB_USAGERS": 45,
+        "Q_STATUT": "ASSOCIATIF",
+        "Q_PARTENAIRES_DOMICILE": ["IDEL", "SAAD"],
+        "Q_MEDECINS_TRAITANTS": True,
         "Q_NB_PROFESSIONNELS": 24,
         "Q_SITES_MULTIPLES": 1,
         "Q_PRESENCE_NUIT": False,
@@ -469,7 +492,455 @@ SSIAD = GenerationInputs(
     ),
 )
 
-ESTABLISHMENTS: dict[str, GenerationInputs] = {"ehpad": EHPAD, "ime": IME, "ssiad": SSIAD}
+# The answers of a small establishment that has written few plans yet.
+FIRST_STEPS: dict[str, bool | int | str | list[str]] = {
+    "Q_PLAN_BLEU": False,
+    "Q_PCA": "NON",
+    "Q_ANNUAIRE_CRISE": False,
+    "Q_PROC_DEGRADEES": [],
+    "Q_FORMATION_MODE_DEGRADE": False,
+    "Q_PAIE_PERIODE": False,
+    "Q_ES_PARTENAIRE": False,
+    "Q_ACTEURS_ALERTE": [],
+    "Q_PRESTATAIRE_INFO": True,
+    "Q_PRESTATAIRE_HORAIRES": "HEURES_OUVREES",
+    "Q_SAUVEGARDES_HORS_LIGNE": False,
+    "Q_MFA_MESSAGERIE": False,
+}
+
+
+def office_si(*extra: ComponentFacts) -> tuple[ComponentFacts, ...]:
+    """Messaging, accounts, workstations and backups, as nearly every establishment has them."""
+    return (
+        component(
+            "MAIL",
+            C.MESSAGERIE,
+            "Messagerie Microsoft 365",
+            "Microsoft",
+            hosting=HostingMode.SAAS,
+            criticality=3,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "AD",
+            C.ACTIVE_DIRECTORY,
+            "Annuaire des comptes",
+            None,
+            hosting=HostingMode.ON_PREMISE,
+            criticality=4,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "POSTES",
+            C.POSTES_TRAVAIL,
+            "Postes de travail",
+            None,
+            hosting=HostingMode.ON_PREMISE,
+            criticality=3,
+            personal_data=False,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "SAUV",
+            C.SAUVEGARDES,
+            "Sauvegardes sur NAS",
+            None,
+            hosting=HostingMode.ON_PREMISE,
+            criticality=4,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+        *extra,
+    )
+
+
+SESSAD = GenerationInputs(
+    organisation=OrganisationProfile(
+        name="Service d'éducation spéciale et de soins à domicile Les Petits Pas",
+        short_name="SESSAD Les Petits Pas",
+        category=EssmsCategory.SESSAD,
+        service_mode=ServiceMode.DOMICILE,
+        capacity_places=35,
+        sites_count=1,
+        region_code="84",
+        region_name="Auvergne-Rhône-Alpes",
+    ),
+    parameters=ExerciseParameters(
+        exercise_date=date(2026, 11, 17),
+        start_time=time(9, 0),
+        duration_minutes=180,
+        briefing_minutes=15,
+        level=ExerciseLevel.INTERMEDIAIRE,
+        format=ExerciseFormat.TABLE_TOP,
+        scenario_type=ScenarioType.MAILBOX_COMPROMISE,
+        participant_roles=(R.DIRECTION, R.ENCADREMENT, R.SOIGNANT_EDUCATIF, R.ADMINISTRATIF_ACCUEIL),
+        include_perturbations=True,
+    ),
+    answers=COMMON_ANSWERS
+    | FIRST_STEPS
+    | {
+        "Q_NB_USAGERS": 35,
+        "Q_NB_PROFESSIONNELS": 14,
+        "Q_SITES_MULTIPLES": 1,
+        "Q_PRESENCE_NUIT": False,
+        "Q_STATUT": "ASSOCIATIF",
+        "Q_RESTAURATION": "SANS_OBJET",
+        "Q_ACTIVITES_CRITIQUES": ["ACCOMPAGNEMENT", "PLANNING_INTERVENTIONS"],
+        "Q_UNITE_ENSEIGNEMENT": False,
+        "Q_DPO": True,
+    },
+    components=office_si(
+        component(
+            "DUI",
+            C.DUI,
+            "Dossier de l'enfant",
+            "Médiateam",
+            hosting=HostingMode.SAAS,
+            criticality=3,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+        component(
+            "PLANNING",
+            C.PLANNING,
+            "Agenda des séances",
+            "Médiateam",
+            hosting=HostingMode.SAAS,
+            criticality=3,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "COMPTA",
+            C.COMPTA_FINANCE,
+            "Comptabilité de l'association",
+            "Sage",
+            hosting=HostingMode.MUTUALISE,
+            criticality=2,
+            personal_data=False,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+    ),
+    contacts=(
+        contact(ContactRole.DIRECTION, "Nadia Benali"),
+        contact(ContactRole.ARS, "Luc Perrin"),
+        contact(ContactRole.DPO, "Cabinet Protect'Asso"),
+    ),
+)
+
+ESAT = GenerationInputs(
+    organisation=OrganisationProfile(
+        name="ESAT Les Ateliers du Lac",
+        category=EssmsCategory.ESAT,
+        service_mode=ServiceMode.TRAVAIL,
+        capacity_places=90,
+        sites_count=2,
+        region_code="76",
+        region_name="Occitanie",
+    ),
+    parameters=ExerciseParameters(
+        exercise_date=date(2026, 9, 22),
+        start_time=time(8, 30),
+        duration_minutes=180,
+        briefing_minutes=15,
+        level=ExerciseLevel.CONFIRME,
+        format=ExerciseFormat.SIMULATION,
+        scenario_type=ScenarioType.EDGE_DEVICE_COMPROMISE,
+        participant_roles=(
+            R.DIRECTION,
+            R.ENCADREMENT,
+            R.ADMINISTRATIF_ACCUEIL,
+            R.RH_PAIE,
+            R.REFERENT_SI,
+            R.PRESTATAIRE_INFORMATIQUE,
+        ),
+        include_perturbations=True,
+    ),
+    answers=COMMON_ANSWERS
+    | {
+        "Q_NB_USAGERS": 90,
+        "Q_NB_PROFESSIONNELS": 22,
+        "Q_SITES_MULTIPLES": 2,
+        "Q_PRESENCE_NUIT": False,
+        "Q_STATUT": "ASSOCIATIF",
+        "Q_RESTAURATION": "CUISINE_SUR_PLACE",
+        "Q_PLAN_BLEU": False,
+        "Q_PCA": "OUI",
+        "Q_ANNUAIRE_CRISE": True,
+        "Q_ACTIVITES_CRITIQUES": ["REPAS", "TRANSPORT", "FACTURATION", "PAIE"],
+        "Q_PROC_DEGRADEES": ["REPAS", "TRANSPORT"],
+        "Q_FORMATION_MODE_DEGRADE": True,
+        "Q_PAIE_PERIODE": True,
+        "Q_ES_PARTENAIRE": False,
+        "Q_ACTEURS_ALERTE": ["PORTAIL_SIGNALEMENT", "ARS", "CERT_SANTE", "CRRC"],
+        "Q_ASSURANCE_CYBER": True,
+        "Q_PRESTATAIRE_INFO": True,
+        "Q_PRESTATAIRE_HORAIRES": "HEURES_ETENDUES",
+        "Q_SAUVEGARDES_HORS_LIGNE": True,
+        "Q_MFA_MESSAGERIE": True,
+        "Q_PROTECTION_JURIDIQUE": True,
+        "Q_PORTE_PAROLE": True,
+    },
+    components=office_si(
+        component(
+            "VPN",
+            C.ACCES_DISTANTS,
+            "VPN des moniteurs et du siège",
+            "Fortinet",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=3,
+            personal_data=False,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "FW",
+            C.INTERNET,
+            "Pare-feu et box fibre",
+            "Fortinet",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=4,
+            personal_data=False,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "PAIE",
+            C.PAIE_RH,
+            "Paie des travailleurs et des salariés",
+            "Cegid",
+            hosting=HostingMode.SAAS,
+            criticality=4,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "FACT",
+            C.FACTURATION,
+            "Gestion commerciale des ateliers",
+            "EBP",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=3,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=True,
+        ),
+        component(
+            "DUI",
+            C.DUI,
+            "Dossier des travailleurs",
+            "Arcanes",
+            hosting=HostingMode.HEBERGEUR_HDS,
+            criticality=3,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+    ),
+    contacts=(
+        contact(ContactRole.DIRECTION, "Pierre Castan"),
+        contact(ContactRole.REFERENT_SI, "Julie Fabre"),
+        contact(ContactRole.PRESTATAIRE_INFORMATIQUE, "Occitanie Réseaux"),
+        contact(ContactRole.ARS, "Hélène Roux"),
+        contact(ContactRole.CRRC, "Marc Durand"),
+        contact(ContactRole.ASSUREUR, "Mutuelle des associations"),
+    ),
+)
+
+MAS = GenerationInputs(
+    organisation=OrganisationProfile(
+        name="Maison d'accueil spécialisée du Littoral",
+        short_name="MAS du Littoral",
+        category=EssmsCategory.MAS,
+        service_mode=ServiceMode.HEBERGEMENT,
+        capacity_places=48,
+        sites_count=1,
+        region_code="52",
+        region_name="Pays de la Loire",
+    ),
+    parameters=ExerciseParameters(
+        exercise_date=date(2026, 5, 5),
+        start_time=time(14, 0),
+        duration_minutes=180,
+        briefing_minutes=15,
+        level=ExerciseLevel.INTERMEDIAIRE,
+        format=ExerciseFormat.TABLE_TOP,
+        scenario_type=ScenarioType.INTERNET_LOSS,
+        participant_roles=(
+            R.DIRECTION,
+            R.MEDECIN_COORDONNATEUR,
+            R.ENCADREMENT,
+            R.SOIGNANT_EDUCATIF,
+            R.ADMINISTRATIF_ACCUEIL,
+            R.QUALITE,
+        ),
+        include_perturbations=False,
+    ),
+    answers=COMMON_ANSWERS
+    | {
+        "Q_NB_USAGERS": 48,
+        "Q_NB_PROFESSIONNELS": 75,
+        "Q_SITES_MULTIPLES": 1,
+        "Q_PRESENCE_NUIT": True,
+        "Q_SOINS_NUIT": "PRESENTE",
+        "Q_STATUT": "FONDATION",
+        "Q_PHARMACIE": "OFFICINE",
+        "Q_RESTAURATION": "PRESTATAIRE",
+        "Q_PLAN_BLEU": True,
+        "Q_PLAN_BLEU_CYBER": True,
+        "Q_PCA": "EN_COURS",
+        "Q_ANNUAIRE_CRISE": True,
+        "Q_ACTIVITES_CRITIQUES": ["SOINS", "CIRCUIT_MEDICAMENT", "REPAS"],
+        "Q_PROC_DEGRADEES": ["SOINS"],
+        "Q_FORMATION_MODE_DEGRADE": True,
+        "Q_PAIE_PERIODE": False,
+        "Q_ES_PARTENAIRE": True,
+        "Q_ACTEURS_ALERTE": ["PORTAIL_SIGNALEMENT", "ARS"],
+        "Q_PRESTATAIRE_INFO": True,
+        "Q_PRESTATAIRE_HORAIRES": "H24",
+        "Q_SAUVEGARDES_HORS_LIGNE": True,
+        "Q_MFA_MESSAGERIE": True,
+        "Q_UNITE_PROTEGEE": False,
+        "Q_MEDECINS_TRAITANTS": False,
+        "Q_PROTECTION_JURIDIQUE": True,
+    },
+    components=office_si(
+        component(
+            "DUI",
+            C.DUI,
+            "Dossier résident",
+            "Netsoins",
+            hosting=HostingMode.SAAS,
+            criticality=4,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=True,
+        ),
+        component(
+            "MED",
+            C.CIRCUIT_MEDICAMENT,
+            "Préparation des doses",
+            "Pharmacie Océane",
+            hosting=HostingMode.SAAS,
+            criticality=4,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=True,
+        ),
+        component(
+            "BOX",
+            C.INTERNET,
+            "Accès fibre de l'opérateur",
+            "Orange",
+            hosting=HostingMode.ON_PREMISE,
+            criticality=4,
+            personal_data=False,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "TEL",
+            C.TELEPHONIE,
+            "Téléphonie IP et appel malade",
+            "Orange",
+            hosting=HostingMode.MUTUALISE,
+            criticality=4,
+            personal_data=False,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+        component(
+            "MSS",
+            C.MSSANTE,
+            "MSSanté de la MAS",
+            None,
+            hosting=HostingMode.HEBERGEUR_HDS,
+            criticality=2,
+            personal_data=True,
+            health_data=True,
+            degraded_procedure=False,
+        ),
+    ),
+    contacts=(
+        contact(ContactRole.DIRECTION, "Élise Guérin"),
+        contact(ContactRole.CADRE_SANTE, "Karim Haddad"),
+        contact(ContactRole.OPERATEUR_TELECOM, "Orange Entreprises"),
+        contact(ContactRole.ARS, "Sylvie Morin"),
+        contact(ContactRole.DPO, "Julie Carré"),
+    ),
+)
+
+RESIDENCE = GenerationInputs(
+    organisation=OrganisationProfile(
+        name="Résidence autonomie Les Lilas",
+        category=EssmsCategory.RESIDENCE_AUTONOMIE,
+        service_mode=ServiceMode.HEBERGEMENT,
+        capacity_places=60,
+        sites_count=1,
+        region_code="28",
+        region_name="Normandie",
+    ),
+    parameters=ExerciseParameters(
+        exercise_date=date(2026, 4, 14),
+        start_time=time(10, 0),
+        duration_minutes=180,
+        briefing_minutes=15,
+        level=ExerciseLevel.DEBUTANT,
+        format=ExerciseFormat.TABLE_TOP,
+        scenario_type=ScenarioType.DATA_LEAK,
+        participant_roles=(R.DIRECTION, R.ENCADREMENT, R.ADMINISTRATIF_ACCUEIL),
+        include_perturbations=False,
+    ),
+    answers=COMMON_ANSWERS
+    | FIRST_STEPS
+    | {
+        "Q_NB_USAGERS": 60,
+        "Q_NB_PROFESSIONNELS": 9,
+        "Q_SITES_MULTIPLES": 1,
+        "Q_PRESENCE_NUIT": True,
+        "Q_STATUT": "PUBLIC_TERRITORIAL",
+        "Q_RESTAURATION": "CUISINE_SUR_PLACE",
+        "Q_ACTIVITES_CRITIQUES": ["REPAS", "ACCOMPAGNEMENT"],
+        "Q_PROTECTION_JURIDIQUE": False,
+    },
+    components=office_si(
+        component(
+            "GESTION",
+            C.FACTURATION,
+            "Gestion des résidents et facturation",
+            "Arche MC2",
+            hosting=HostingMode.SAAS,
+            criticality=3,
+            personal_data=True,
+            health_data=False,
+            degraded_procedure=False,
+        ),
+    ),
+    contacts=(
+        contact(ContactRole.DIRECTION, "Martine Lefranc"),
+        contact(ContactRole.DPO, "Service mutualisé du CCAS"),
+    ),
+)
+
+ESTABLISHMENTS: dict[str, GenerationInputs] = {
+    "ehpad": EHPAD,
+    "ime": IME,
+    "ssiad": SSIAD,
+    "sessad": SESSAD,
+    "esat": ESAT,
+    "mas": MAS,
+    "residence-autonomie": RESIDENCE,
+}
 
 
 def chronogram_of(inputs: GenerationInputs) -> GeneratedChronogram:
@@ -519,15 +990,17 @@ def golden_markdown(name: str, inputs: GenerationInputs, chronogram: GeneratedCh
         f"- Bibliothèque {chronogram.library_version}, moteur {chronogram.generator_version}, "
         f"empreinte des entrées `{chronogram.inputs_sha256[:16]}…`",
         "",
-        "| N° | Heure | T+ | Phase | Émetteur → destinataire | Canal | Stimulus | Réaction attendue "
-        "| Pourquoi |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| N° | Heure | T+ | Phase | Émetteur → destinataire | Animateur | Canal | Stimulus "
+        "| Réaction attendue | Pourquoi | Joué / décalé / écarté | Observations |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for entry in chronogram.entries:
         who = f"{labels.label(entry.sender)} → {labels.label(entry.recipient)}"
         if entry.routing_note:
             who += f" ({entry.routing_note})"
         stimulus = f"**{entry.title}**<br>{entry.stimulus}"
+        if entry.play_if:
+            stimulus += f"<br>_Quand le jouer\u00a0: {entry.play_if}_"
         if entry.unresolved_placeholders:
             stimulus += "<br>_À compléter : " + ", ".join(entry.unresolved_placeholders) + "_"
         cells = [
@@ -536,10 +1009,13 @@ def golden_markdown(name: str, inputs: GenerationInputs, chronogram: GeneratedCh
             _offset(entry.offset_minutes),
             labels.label(entry.phase),
             who,
+            labels.label(entry.facilitator),
             labels.label(entry.channel),
             stimulus,
             "<br>".join(f"• {reaction}" for reaction in entry.expected_reactions),
             f"{entry.reason} (`{entry.inject_code}`)",
+            "",
+            "",
         ]
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     if chronogram.left_out:

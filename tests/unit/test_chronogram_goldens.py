@@ -1,4 +1,4 @@
-"""Golden chronograms: three contrasting establishments, compared byte for byte.
+"""Golden chronograms: seven contrasting establishments, compared byte for byte.
 
 A difference means the library or the engine changed what an establishment gets. If the change
 is deliberate, regenerate the files (``.venv/bin/python -m tests.golden.establishments``), read
@@ -42,15 +42,17 @@ def test_the_golden_inputs_are_what_the_api_would_accept(name: str) -> None:
     assert component_errors(stored, kit) == []
 
 
-def test_the_three_establishments_get_contrasting_chronograms() -> None:
+def test_the_establishments_get_contrasting_chronograms() -> None:
     codes = {
-        name: {entry.inject_code for entry in chronogram_of(inputs).entries}
+        name: frozenset(entry.inject_code for entry in chronogram_of(inputs).entries)
         for name, inputs in ESTABLISHMENTS.items()
     }
-    assert codes["ehpad"] != codes["ime"] != codes["ssiad"]
+    assert len(set(codes.values())) == len(codes)
     ssiad = chronogram_of(ESTABLISHMENTS["ssiad"])
-    # The 45-minute format: 30 minutes of play, and the first hour's chain still in it.
-    assert ssiad.timing.play_minutes == 30
+    # The 45-minute format: 25 minutes of play, the first hour's chain still in it, then the RETEX.
+    assert (ssiad.timing.briefing_minutes, ssiad.timing.play_minutes) == (5, 25)
+    retex = next(entry for entry in ssiad.entries if entry.phase is Phase.RETEX_CHAUD)
+    assert ssiad.timing.last_offset - retex.offset_minutes >= 10
     chain = [Phase.SIGNAL_FAIBLE, Phase.QUALIFICATION, Phase.ARBITRAGE, Phase.ESCALADE]
     first_of = {phase: next(e.offset_minutes for e in ssiad.entries if e.phase is phase) for phase in chain}
     assert [first_of[phase] for phase in chain] == sorted(first_of.values())
