@@ -50,7 +50,10 @@ class InlineReadConnection(aiosqlite.Connection):
     microseconds (docs/performance.md). A read transaction in WAL mode never waits for a lock,
     so running it in place cannot stall the loop on another connection's writer. A write
     transaction (BEGIN IMMEDIATE, which may wait ``busy_timeout`` for the write lock) keeps
-    the thread. ``inline`` is set when each transaction begins (``_on_begin`` below).
+    the thread. ``inline`` is set when each transaction begins (``_on_begin`` below), from
+    the request's write intent: a handler of a safe method (GET) must not write on the
+    request's session — it would wait for the write lock on the loop; bookkeeping writes go
+    through ``separate_transaction(write=True)``, as they already had to.
     """
 
     inline = False
