@@ -1,8 +1,15 @@
-"""Fixtures shared by every test: one freshly migrated database per test, on SQLite or PostgreSQL.
+"""Fixtures shared by every test: one freshly migrated database per test, on SQLite or PostgreSQL,
+and one application per test process, bound to that database for the test.
 
 The suite runs on SQLite by default. With ``KIT_CRISE_TEST_DATABASE_URL`` set to a PostgreSQL
 URL, the database it names is dropped, migrated once and used as a template: each test gets its
 own ``CREATE DATABASE … TEMPLATE`` copy, as isolated as a SQLite file copy.
+
+Building the application costs about half a second (Litestar registers some seventy handlers,
+the OpenAPI constraints are restored), and the suite has well over a thousand database tests:
+``app`` hands every test the process's one application (``shared_app``), bound to the test's
+database and reset around it (``bound_to``). A test whose settings differ from the defaults in
+more than the database gets an application of its own.
 """
 
 from __future__ import annotations
@@ -14,12 +21,13 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import pytest
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.openapi.spec import OpenAPI
@@ -27,11 +35,14 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.engine import make_url
 
 from service.app import create_app
+from service.db.engine import create_engine
 from service.db.migrations import alembic_commands
+from service.db.transactions import SESSION_MAKER_STATE_KEY, separate_session_maker
 from service.domain.accounts.bootstrap import create_api_key
 from service.domain.accounts.schemas import ApiKeyCreate
 from service.kit.codes import AccountRole
 from service.security.api_keys import parse_key
+from service.security.rate_limits import RATE_LIMIT_STORE, rate_limit_store
 from service.settings import DatabaseSettings, LogSettings, SecuritySettings, Settings
 
 TEST_DATABASE_URL = os.environ.get("KIT_CRISE_TEST_DATABASE_URL", "").strip()
@@ -192,9 +203,64 @@ def settings(database_url: str) -> Settings:
     return settings_for(database_url)
 
 
+def _beyond_the_database(settings: Settings) -> Settings:
+    """What an application built from ``settings`` depends on, but its database (and the
+    secret key, random per Settings unless given)."""
+    return replace(
+        settings,
+        database=replace(settings.database, url=""),
+        security=replace(settings.security, secret_key=""),
+    )
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_server: DatabaseServer | None, tmp_path_factory: pytest.TempPathFactory) -> Litestar:
+    """The test process's application, built on a database nobody creates: until a test binds
+    it to its own (``bound_to``), any use of it fails loudly (no such table, or database)."""
+    if database_server is None:
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('unbound') / 'unbound.db'}"
+    else:
+        url = database_server.url_for(f"{make_url(TEST_DATABASE_URL).database}_unbound_{_worker_suffix()}")
+    return create_app(settings_for(url))
+
+
+@contextlib.contextmanager
+def bound_to(app: Litestar, settings: Settings) -> Iterator[Litestar]:
+    """``app`` on the database of ``settings`` for one test, and as a new one would be: its
+    state as it was built, fresh rate-limit counters.
+
+    The plugin puts its engine and session maker in the state when the application starts
+    (each test client starts it), from its configuration: the configuration gets the test's
+    engine, and the session maker is made again from it. The separate transactions
+    (authentication, sign-in) have a session maker of their own in the state. The test's
+    engine is closed when the application stops, in the event loop its connections belong to
+    (the test client's), as create_app closes its own."""
+    (alchemy,) = app.plugins.get(SQLAlchemyPlugin).config
+    engine = create_engine(settings.database)
+    built = app.state.dict()
+    unbound = (alchemy.engine_instance, alchemy.session_maker)
+    alchemy.engine_instance, alchemy.session_maker = engine, None
+    app.state[SESSION_MAKER_STATE_KEY] = separate_session_maker(engine)
+    app.stores.register(RATE_LIMIT_STORE, rate_limit_store(settings.security), allow_override=True)
+    app.on_shutdown.append(engine.dispose)
+    try:
+        yield app
+    finally:
+        app.on_shutdown.remove(engine.dispose)
+        alchemy.engine_instance, alchemy.session_maker = unbound
+        for key in list(app.state):
+            del app.state[key]
+        app.state.update(built)
+        asyncio.run(engine.dispose())  # nothing left to close unless the app never started
+
+
 @pytest.fixture
-def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def app(shared_app: Litestar, settings: Settings) -> Iterator[Litestar]:
+    if _beyond_the_database(settings) != _beyond_the_database(shared_app.state["settings"]):
+        yield create_app(settings)  # e.g. other log settings: an application of its own
+        return
+    with bound_to(shared_app, settings):
+        yield shared_app
 
 
 def bearer(key: str) -> dict[str, str]:
