@@ -316,7 +316,7 @@ class TestManualEdits:
         # Nobody said who plays it: the facilitator who plays the families.
         assert (entry["facilitator"], entry["facilitator_label"]) == (
             "ANIMATEUR_PROCHES_MEDIAS",
-            "Animateur « proches, usagers et médias »",
+            "Animateur «\u00a0proches, usagers et médias\u00a0»",
         )
         assert (entry["play_if"], entry["observation"]) == (None, None)
 
