@@ -39,8 +39,8 @@ from service.kit.codes import (
     ServiceMode,
     SiCategory,
 )
-from service.kit.content import Kit, get_kit
-from service.kit.injects import get_inject_library
+from service.kit.content import Kit
+from service.kit.context import load_kit_context
 from service.kit.rules import ComponentFacts
 
 ROUNDS = 7
@@ -117,14 +117,14 @@ def best_per_call(action: Callable[[], object]) -> float:
 
 
 def measure() -> list[Figure]:
-    kit, library = get_kit(), get_inject_library()
-    inputs = largest_case(kit)
+    kit = load_kit_context()
+    inputs = largest_case(kit.content)
     encoded = msgspec.json.encode(inputs)
     decoder = msgspec.json.Decoder(GenerationInputs)
-    chronogram = generate(inputs, library, kit)
+    chronogram = generate(inputs, kit)
 
     decoding = best_per_call(lambda: decoder.decode(encoded))
-    generating = best_per_call(lambda: generate(decoder.decode(encoded), library, kit))
+    generating = best_per_call(lambda: generate(decoder.decode(encoded), kit))
 
     print(
         f"Cas le plus grand : {len(chronogram.entries)} lignes, {len(inputs.components)} composants, "

@@ -17,10 +17,7 @@ from service.db.engine import create_engine
 from service.db.transactions import SESSION_MAKER_STATE_KEY, separate_session_maker
 from service.domain.controllers import route_handlers
 from service.errors import EXCEPTION_HANDLERS
-from service.kit.actions import get_action_library
-from service.kit.catalogue import get_catalogue
-from service.kit.content import get_kit
-from service.kit.injects import get_inject_library
+from service.kit.context import KIT_CONTEXT_STATE_KEY, load_kit_context, provide_kit_context
 from service.lib.edge import EdgeMiddleware
 from service.lib.geography import load_geography
 from service.lib.request import ServiceRequest
@@ -44,11 +41,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the application; settings come from the environment when not given."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log)
-    # Broken kit data must stop the service now, not fail a request later.
-    get_catalogue()
-    get_kit()
-    get_action_library()
-    get_inject_library()
+    # Broken kit data must stop the service now, not fail a request later; the engines are
+    # handed this one context (through DI) rather than reading the kit themselves.
+    kit = load_kit_context()
     load_geography()
     engine = create_engine(settings.database)
     security = settings.security
@@ -72,7 +67,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_class=ServiceRequest,
         # Only when hosts are configured: a layer on every request costs even when it lets all through.
         middleware=[AllowedHostsMiddleware(security.allowed_hosts)] if security.allowed_hosts else [],
-        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True)},
+        dependencies={
+            "settings": Provide(lambda: settings, sync_to_thread=False, use_cache=True),
+            "kit": Provide(provide_kit_context, sync_to_thread=False, use_cache=True),
+        },
         stores=StoreRegistry(stores={RATE_LIMIT_STORE: rate_limit_store(security)}),
         cors_config=_cors(security),
         template_config=TemplateConfig(directory=TEMPLATES_DIRECTORY, engine=JinjaTemplateEngine),
@@ -83,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "settings": settings,
                 SESSION_MAKER_STATE_KEY: separate_session_maker(engine),
                 VERIFIER_STATE_KEY: verifier,
+                KIT_CONTEXT_STATE_KEY: kit,
             }
         ),
     )

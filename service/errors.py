@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 import asyncpg
 import msgspec
@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.db.failures import DatabaseFailure, classify
+from service.lib.problems import Problem
 from service.lib.schema import ResponseStruct
 from service.lib.validation_messages import field_path, french_message
 
@@ -39,6 +40,11 @@ class FieldError(ResponseStruct):
     field: Annotated[str, msgspec.Meta(description="Champ en cause (chemin JSON ou paramètre).")]
     message: Annotated[str, msgspec.Meta(description="Explication en français.")]
     code: Annotated[str, msgspec.Meta(description="Code stable (anglais) de l'erreur.")] = "invalid"
+
+    @classmethod
+    def of(cls, problem: Problem) -> FieldError:
+        """The field error that reports a rule's problem."""
+        return cls(field=problem.field, message=problem.message, code=problem.code)
 
 
 class ProblemDetails(ResponseStruct):
@@ -75,6 +81,11 @@ class ServiceError(Exception):
         self.code = code or self.default_code
         self.errors = list(errors)
         self.headers = dict(headers or {})
+
+    @classmethod
+    def refusing(cls, problem: Problem) -> Self:
+        """The error that refuses the request for a rule's problem, naming its field."""
+        return cls(problem.message, code=problem.code, errors=[FieldError.of(problem)])
 
 
 class UnauthenticatedError(ServiceError):

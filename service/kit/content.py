@@ -275,7 +275,7 @@ def duplicates(codes: Iterable[object]) -> list[object]:
     return [code for code, count in Counter(codes).items() if count > 1]
 
 
-def _text_problems(where: str, texts: Mapping[str, str | None]) -> list[str]:
+def _untrimmed_text_problems(where: str, texts: Mapping[str, str | None]) -> list[str]:
     """French text must be there and trimmed (optional fields: absent or non-blank)."""
     return [
         f"{where}: {name} is empty or has surrounding spaces"
@@ -297,14 +297,16 @@ def _coverage_problems(file: str, kind: str, enum: type[StrEnum], codes: Iterabl
 
 def _check_kit_file(data: KitFile) -> list[str]:
     file = "kit.toml"
-    problems = _text_problems(file, {"kit_version": data.kit_version, "revision": data.revision})
+    problems = _untrimmed_text_problems(file, {"kit_version": data.kit_version, "revision": data.revision})
     problems += _coverage_problems(file, "level", ExerciseLevel, (level.code for level in data.levels))
     problems += _coverage_problems(file, "format", ExerciseFormat, (fmt.code for fmt in data.formats))
     for level in data.levels:
-        problems += _text_problems(f"{file}: level {level.code}", {"description": level.description})
+        problems += _untrimmed_text_problems(
+            f"{file}: level {level.code}", {"description": level.description}
+        )
     for fmt in data.formats:
         where = f"{file}: format {fmt.code}"
-        problems += _text_problems(where, {"description": fmt.description})
+        problems += _untrimmed_text_problems(where, {"description": fmt.description})
         if fmt.briefing_minutes < 0 or fmt.debriefing_minutes < 0 or fmt.play_minutes <= 0:
             problems.append(f"{where}: durations must be positive (play) or zero or more (the others)")
     return problems
@@ -371,7 +373,7 @@ def _check_questionnaire(data: QuestionnaireFile) -> list[str]:
         problems += [f"{where}: option {code} is listed twice" for code in duplicates(codes)]
         for option in option_list.options:
             problems += _code_problems(f"{where}: option {option.code}", option.code, CODE_PATTERN)
-            problems += _text_problems(f"{where}: option {option.code}", {"label": option.label})
+            problems += _untrimmed_text_problems(f"{where}: option {option.code}", {"label": option.label})
             problems += _filter_problems(f"{where}: option {option.code}", option)
 
     problems += [
@@ -382,7 +384,7 @@ def _check_questionnaire(data: QuestionnaireFile) -> list[str]:
     for question in data.questions:
         where = f"{file}: question {question.code}"
         problems += _code_problems(where, question.code, CODE_PATTERN)
-        problems += _text_problems(
+        problems += _untrimmed_text_problems(
             where, {"label": question.label, "help": question.help, "unit": question.unit}
         )
         if question.answer_type in CHOICE_TYPES:
@@ -412,21 +414,23 @@ def _check_information_system(data: InformationSystemFile) -> list[str]:
     file = "information_system.toml"
     problems = _coverage_problems(file, "category", SiCategory, (item.code for item in data.categories))
     for category in data.categories:
-        problems += _text_problems(f"{file}: category {category.code}", {"description": category.description})
+        problems += _untrimmed_text_problems(
+            f"{file}: category {category.code}", {"description": category.description}
+        )
 
     values = [level.value for level in data.criticality_levels]
     if values != list(range(1, len(values) + 1)) or len(values) < 2:
         problems.append(f"{file}: criticality levels must be numbered 1, 2, 3… in order (found {values})")
     for level in data.criticality_levels:
         where = f"{file}: criticality level {level.value}"
-        problems += _text_problems(where, {"label": level.label, "description": level.description})
+        problems += _untrimmed_text_problems(where, {"label": level.label, "description": level.description})
 
     codes = [attribute.code for attribute in data.attributes]
     problems += [f"{file}: attribute {code} is defined twice" for code in duplicates(codes)]
     for attribute in data.attributes:
         where = f"{file}: attribute {attribute.code}"
         problems += _code_problems(where, attribute.code, FIELD_PATTERN)
-        problems += _text_problems(
+        problems += _untrimmed_text_problems(
             where, {"label": attribute.label, "help": attribute.help, "unit": attribute.unit}
         )
         problems += _bounds_problems(
@@ -443,10 +447,10 @@ def _check_scenarios(data: ScenariosFile) -> list[str]:
     problems = _coverage_problems(file, "scenario", ScenarioType, (item.code for item in data.scenarios))
     for scenario in data.scenarios:
         where = f"{file}: scenario {scenario.code}"
-        problems += _text_problems(
+        problems += _untrimmed_text_problems(
             where, {"synopsis": scenario.synopsis, "first_signal": scenario.first_signal}
         )
-        problems += _text_problems(
+        problems += _untrimmed_text_problems(
             where, {f"references[{i}]": text for i, text in enumerate(scenario.references)}
         )
         if not scenario.impacted_categories:
@@ -471,7 +475,7 @@ def _check_competencies(data: CompetenciesFile, catalogue: Catalogue) -> list[st
     for family in data.families:
         where = f"{file}: family {family.code}"
         problems += _code_problems(where, family.code, CODE_PATTERN)
-        problems += _text_problems(where, {"label": family.label})
+        problems += _untrimmed_text_problems(where, {"label": family.label})
         if len(family.items) not in FAMILY_SIZE:
             problems.append(
                 f"{where}: has {len(family.items)} items, between {FAMILY_SIZE.start} and "
@@ -479,7 +483,7 @@ def _check_competencies(data: CompetenciesFile, catalogue: Catalogue) -> list[st
             )
         for item in family.items:
             problems += _code_problems(f"{where}: item {item.code}", item.code, CODE_PATTERN)
-            problems += _text_problems(f"{where}: item {item.code}", {"label": item.label})
+            problems += _untrimmed_text_problems(f"{where}: item {item.code}", {"label": item.label})
     return problems
 
 

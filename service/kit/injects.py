@@ -33,19 +33,12 @@ from service.kit.codes import (
 
 # The kit's own decoding and duplicate helpers, so library errors read like the kit's.
 from service.kit.content import Kit, KitContentError, decode_error, duplicates, get_kit, read_data_file
-from service.kit.rules import (
-    All,
-    AnyOf,
-    Rule,
-    SiAttribute,
-    SiHit,
-    SiPresent,
-    get_wording,
-    parse_rule,
-    rule_problems,
-    wording_problems,
-)
+from service.kit.rules.check import rule_problems
+from service.kit.rules.model import All, AnyOf, Rule, SiAttribute, SiHit, SiPresent
+from service.kit.rules.parse import parse_rule
+from service.kit.rules.wording import Wording, get_wording, wording_problems
 from service.kit.vocabulary import WORDS
+from service.lib.graphs import dependency_cycles
 
 
 class InjectTemplate(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -208,7 +201,7 @@ def _always_playable(entry: _InjectEntry, *, ruled: bool = False) -> bool:
     )
 
 
-def _text_problems(where: str, entry: _InjectEntry) -> list[str]:
+def _inject_text_problems(where: str, entry: _InjectEntry) -> list[str]:
     problems: list[str] = []
     texts = {"title": entry.title, "stimulus": entry.stimulus}
     texts |= {f"expected_reactions[{index}]": text for index, text in enumerate(entry.expected_reactions)}
@@ -331,31 +324,11 @@ def _requires_problems(entries: Mapping[str, _InjectEntry]) -> list[str]:
                 problems.append(
                     f"{FILE}: {code}: requires: {required} is never played in {', '.join(sorted(missing))}"
                 )
-    problems += [f"{FILE}: {code}: requires: cycle {' → '.join(cycle)}" for code, cycle in _cycles(entries)]
+    graph = {code: entry.requires for code, entry in entries.items()}
+    problems += [
+        f"{FILE}: {cycle[0]}: requires: cycle {' → '.join(cycle)}" for cycle in dependency_cycles(graph)
+    ]
     return problems
-
-
-def _cycles(entries: Mapping[str, _InjectEntry]) -> list[tuple[str, list[str]]]:
-    """One cycle of ``requires`` per inject that starts one (depth-first, in file order)."""
-    found: list[tuple[str, list[str]]] = []
-    done: set[str] = set()
-
-    def visit(code: str, path: list[str]) -> None:
-        if code in path:
-            cycle = [*path[path.index(code) :], code]
-            if cycle[0] not in done:
-                found.append((cycle[0], cycle))
-                done.update(cycle)
-            return
-        if code in done or code not in entries:
-            return
-        for required in entries[code].requires:
-            visit(required, [*path, code])
-        done.add(code)
-
-    for code in entries:
-        visit(code, [])
-    return found
 
 
 def _coverage_problems(entries: Iterable[_InjectEntry]) -> list[str]:
@@ -419,7 +392,7 @@ def _settings_problems(data: _LibraryFile) -> list[str]:
     return problems
 
 
-def build_inject_library(document: object, kit: Kit) -> InjectLibrary:
+def build_inject_library(document: object, kit: Kit, wording: Wording) -> InjectLibrary:
     """Convert and check the decoded injects.toml against the kit; raise KitContentError listing
     every problem, each naming the inject code and the field."""
     try:
@@ -436,7 +409,7 @@ def build_inject_library(document: object, kit: Kit) -> InjectLibrary:
         where = f"{FILE}: {entry.code}"
         if not CODE.fullmatch(entry.code):
             problems.append(f"{where}: code must match {CODE.pattern}")
-        problems += _text_problems(where, entry)
+        problems += _inject_text_problems(where, entry)
         problems += _lists_problems(where, entry, kit)
         problems += _timing_problems(where, entry, data.reference_minutes)
         problems += _anchor_problems(where, entry)
@@ -451,7 +424,7 @@ def build_inject_library(document: object, kit: Kit) -> InjectLibrary:
             except KitContentError as exc:
                 problems.append(str(exc))
             else:
-                problems += [f"{where}: rule: {problem}" for problem in rule_problems(rule, kit)]
+                problems += [f"{where}: rule: {problem}" for problem in rule_problems(rule, kit, wording)]
         problems += _si_placeholder_problems(where, entry.stimulus, rule)
         fields = {name: getattr(entry, name) for name in entry.__struct_fields__}
         templates[entry.code] = InjectTemplate(**(fields | {"rule": rule}))
@@ -494,8 +467,8 @@ def read_inject_document() -> object:
 @functools.cache
 def get_inject_library() -> InjectLibrary:
     """The checked library; the wording its rules are said with is checked at the same time."""
-    kit = get_kit()
-    problems = wording_problems(get_wording(), kit)
+    kit, wording = get_kit(), get_wording()
+    problems = wording_problems(wording, kit)
     if problems:
         raise KitContentError("The rules' wording is invalid: " + "; ".join(problems))
-    return build_inject_library(read_inject_document(), kit)
+    return build_inject_library(read_inject_document(), kit, wording)

@@ -1,4 +1,5 @@
-"""Text folding for search and sorting: what a French user types should find what was stored."""
+"""French text helpers: folding for search and sorting (what a French user types should find
+what was stored), and quoting."""
 
 from __future__ import annotations
 
@@ -20,3 +21,8 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of a search: each must appear for a row to match."""
     return fold(text).split()
+
+
+def quoted(text: str) -> str:
+    """``text`` in French guillemets, with the no-break spaces inside them: « texte »."""
+    return f"«\u00a0{text}\u00a0»"

@@ -4,6 +4,7 @@ Europe/Paris wall-clock values (it happens on site, in local time)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import overload
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -15,6 +16,8 @@ from service.errors import FieldError, ServiceError
 # The contract reads every exercise's date and start time in this zone, overseas establishments
 # included (their clients convert; see docs/architecture.md).
 PARIS = ZoneInfo("Europe/Paris")
+# The years an exercise may be dated, and its observations made: a wider range is a typing slip.
+EXERCISE_YEARS = range(2000, 2101)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -50,3 +53,12 @@ def paris_moment(day: date, clock: time) -> datetime | None:
     if moment.astimezone(PARIS).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None
     return moment
+
+
+@overload
+def format_clock(clock: time) -> str: ...
+@overload
+def format_clock(clock: None) -> None: ...
+def format_clock(clock: time | None) -> str | None:
+    """A Paris wall-clock time as the contract writes it, « HH:MM »."""
+    return None if clock is None else f"{clock.hour:02d}:{clock.minute:02d}"

@@ -44,8 +44,7 @@ from service.kit.codes import (
     ServiceMode,
     SiCategory,
 )
-from service.kit.content import get_kit
-from service.kit.injects import get_inject_library
+from service.kit.context import load_kit_context
 from service.kit.rules import ComponentFacts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -944,7 +943,7 @@ ESTABLISHMENTS: dict[str, GenerationInputs] = {
 
 
 def chronogram_of(inputs: GenerationInputs) -> GeneratedChronogram:
-    return generate(inputs, get_inject_library(), get_kit())
+    return generate(inputs, load_kit_context())
 
 
 def golden_json(chronogram: GeneratedChronogram) -> bytes:

@@ -20,16 +20,16 @@ from service.domain.action_plan.engine import (
     NotProposedReason,
     PlannedAction,
     apply_suggestions,
-    check_status_change,
-    competency_item_errors,
+    competency_item_problems,
     derived_due_date,
-    due_date_errors,
+    due_date_problems,
     is_overdue,
+    missing_change_reason,
     propose,
+    status_change_conflict,
     suggest_actions,
     weak_items,
 )
-from service.errors import ConflictError, InvalidDataError
 from service.kit.actions import build_action_library, get_action_library
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import ActionHorizon, ActionStatus, Rating
@@ -37,6 +37,7 @@ from service.kit.content import KitContentError, get_kit
 
 S = ActionStatus
 EXERCISE_DAY = date(2026, 3, 12)
+CATALOGUE = get_catalogue()
 LIBRARY = tuple(get_action_library().actions.values())
 ALL_ITEMS = tuple(get_kit().item_families)
 
@@ -80,7 +81,7 @@ def test_a_derived_due_date_never_precedes_the_exercise_and_ends_its_horizon(
     assert due is not None
     assert due >= day
     assert (due - day).days == HORIZON_END_DAYS[horizon]
-    assert due_date_errors(due, day) == []
+    assert due_date_problems(due, day) == []
 
 
 @given(day=st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
@@ -92,14 +93,14 @@ def test_later_horizons_are_due_later(day: date) -> None:
 
 def test_an_exercise_without_a_date_gives_no_due_date() -> None:
     assert derived_due_date(None, ActionHorizon.H0_30) is None
-    assert due_date_errors(date(2020, 1, 1), None) == []
+    assert due_date_problems(date(2020, 1, 1), None) == []
 
 
 def test_a_due_date_before_the_exercise_is_refused() -> None:
-    [error] = due_date_errors(EXERCISE_DAY - timedelta(days=1), EXERCISE_DAY)
+    [error] = due_date_problems(EXERCISE_DAY - timedelta(days=1), EXERCISE_DAY)
     assert (error.field, error.code) == ("due_date", "due_before_exercise")
     assert "12/03/2026" in error.message
-    assert due_date_errors(EXERCISE_DAY, EXERCISE_DAY) == []
+    assert due_date_problems(EXERCISE_DAY, EXERCISE_DAY) == []
 
 
 # Overdue
@@ -140,7 +141,8 @@ def test_only_open_actions_past_their_due_date_are_overdue(
     ],
 )
 def test_moving_forward_needs_no_reason(current: ActionStatus, target: ActionStatus) -> None:
-    check_status_change(current, target, None)
+    assert status_change_conflict(current, target, CATALOGUE) is None
+    assert missing_change_reason(current, target, None, CATALOGUE) is None
 
 
 @pytest.mark.parametrize(
@@ -154,25 +156,28 @@ def test_moving_forward_needs_no_reason(current: ActionStatus, target: ActionSta
     ],
 )
 def test_going_back_on_a_closed_action_needs_a_reason(current: ActionStatus, target: ActionStatus) -> None:
-    with pytest.raises(InvalidDataError) as refused:
-        check_status_change(current, target, None)
-    assert refused.value.code == "reason_required"
-    assert [error.field for error in refused.value.errors] == ["reason"]
-    check_status_change(current, target, "Le prestataire a changé : annuaire à refaire.")
+    assert status_change_conflict(current, target, CATALOGUE) is None
+    missing = missing_change_reason(current, target, None, CATALOGUE)
+    assert missing is not None
+    assert (missing.field, missing.code) == ("reason", "reason_required")
+    assert (
+        missing_change_reason(current, target, "Le prestataire a changé : annuaire à refaire.", CATALOGUE)
+        is None
+    )
 
 
 def test_a_done_action_is_never_abandoned() -> None:
-    with pytest.raises(ConflictError) as refused:
-        check_status_change(S.FAIT, S.ABANDONNE, "Plus utile")
-    assert refused.value.code == "invalid_transition"
-    assert "« Fait »" in refused.value.detail
+    conflict = status_change_conflict(S.FAIT, S.ABANDONNE, CATALOGUE)
+    assert conflict is not None
+    assert (conflict.field, conflict.code) == ("status", "invalid_transition")
+    assert "« Fait »" in conflict.message
 
 
 # Linked competency items
 
 
 def test_linked_items_must_be_known_and_listed_once() -> None:
-    errors = competency_item_errors(["GC_ANNUAIRE", "NOPE", "GC_ANNUAIRE"], get_kit().item_families)
+    errors = competency_item_problems(["GC_ANNUAIRE", "NOPE", "GC_ANNUAIRE"], get_kit().item_families)
     assert [(error.field, error.code) for error in errors] == [
         ("competency_items[1]", "unknown_item"),
         ("competency_items[2]", "duplicate_item"),

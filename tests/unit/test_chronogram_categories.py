@@ -40,7 +40,7 @@ from service.kit.codes import (
     SiCategory,
 )
 from service.kit.content import Kit, Question, get_kit
-from service.kit.injects import get_inject_library
+from service.kit.context import load_kit_context
 from service.kit.rules import ComponentFacts, Rule, evaluate, parse_rule
 
 # OTHER states its mode itself: it is played once per mode.
@@ -172,13 +172,13 @@ def texts(chronogram: GeneratedChronogram) -> Iterator[tuple[str, str]]:
 
 @pytest.mark.parametrize(("category", "mode"), list(cases()), ids=str)
 def test_no_line_speaks_of_what_the_establishment_is_not(category: EssmsCategory, mode: ServiceMode) -> None:
-    library, kit = get_inject_library(), get_kit()
+    kit = load_kit_context()
     problems: list[str] = []
     for scenario in ScenarioType:
         for fmt in ExerciseFormat:
             for variant in ("riche", "sobre", "mixte"):
                 inputs = case(category, mode, scenario, fmt, variant)
-                chronogram = generate(inputs, library, kit)
+                chronogram = generate(inputs, kit)
                 context = rule_context(inputs, kit)
                 where = f"{scenario}/{fmt}/{variant}"
                 for code, text in texts(chronogram):
@@ -196,12 +196,13 @@ def test_no_line_speaks_of_what_the_establishment_is_not(category: EssmsCategory
 def test_the_short_format_is_the_first_hour_and_the_alert_chain_with_time_for_the_retex(
     scenario: ScenarioType,
 ) -> None:
-    library, kit = get_inject_library(), get_kit()
+    kit = load_kit_context()
+    library = kit.injects
     chain = {code for code, template in library.injects.items() if template.alert_chain}
     for category, mode in cases():
         for variant in ("riche", "sobre", "mixte"):
             chronogram = generate(
-                case(category, mode, scenario, ExerciseFormat.SENSIBILISATION, variant), library, kit
+                case(category, mode, scenario, ExerciseFormat.SENSIBILISATION, variant), kit
             )
             retex = next(entry for entry in chronogram.entries if entry.phase is Phase.RETEX_CHAUD)
             assert chronogram.timing.last_offset - retex.offset_minutes >= 10, (category, variant)
@@ -215,11 +216,11 @@ def test_the_short_format_is_the_first_hour_and_the_alert_chain_with_time_for_th
 
 @pytest.mark.parametrize("fmt", list(ExerciseFormat))
 def test_every_chronogram_keeps_the_reporting_milestones(fmt: ExerciseFormat) -> None:
-    library, kit = get_inject_library(), get_kit()
-    anchors = {code: template.anchor for code, template in library.injects.items() if template.anchor}
+    kit = load_kit_context()
+    anchors = {code: template.anchor for code, template in kit.injects.injects.items() if template.anchor}
     for category, mode in cases():
         for scenario in ScenarioType:
-            chronogram = generate(case(category, mode, scenario, fmt, "mixte"), library, kit)
+            chronogram = generate(case(category, mode, scenario, fmt, "mixte"), kit)
             present = {anchors.get(entry.inject_code) for entry in chronogram.entries}
             assert {InjectAnchor.ALERTE_ARS, InjectAnchor.ALERTE_CERT_SANTE} <= present, (category, scenario)
             assert not any(

@@ -3,6 +3,7 @@ hypothesis over random establishments, exercises, answers, SI descriptions and d
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from datetime import date, time
 from itertools import pairwise
@@ -29,6 +30,7 @@ from service.domain.chronogram.engine import (
     generate,
     inputs_digest,
     placeholder_values,
+    rule_context,
     scale_offset,
     short_format_link,
     timing,
@@ -48,18 +50,19 @@ from service.kit.codes import (
     ServiceMode,
     SiCategory,
 )
-from service.kit.content import get_kit
-from service.kit.injects import PLACEHOLDERS, InjectLibrary, get_inject_library
+from service.kit.context import load_kit_context
+from service.kit.injects import PLACEHOLDERS, InjectLibrary
 from service.kit.rules import ComponentFacts, reads
 from tests.golden.establishments import EHPAD, SSIAD
 
-KIT = get_kit()
-LIBRARY = get_inject_library()
+KIT_CONTEXT = load_kit_context()
+KIT = KIT_CONTEXT.content
+LIBRARY = KIT_CONTEXT.injects
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def run(inputs: GenerationInputs, library: InjectLibrary = LIBRARY) -> GeneratedChronogram:
-    return generate(inputs, library, KIT)
+    return generate(inputs, dataclasses.replace(KIT_CONTEXT, injects=library))
 
 
 def anchor_of(code: str) -> InjectAnchor | None:
@@ -264,7 +267,7 @@ def test_placeholders_without_a_value_stay_visible_and_are_reported() -> None:
 
 
 def test_placeholders_come_from_the_profile_the_si_and_the_directory() -> None:
-    values = placeholder_values(EHPAD)
+    values = placeholder_values(EHPAD, rule_context(EHPAD, KIT_CONTEXT), KIT_CONTEXT)
     assert values["etablissement"] == "Les Tilleuls"  # the short name, as the staff say it
     assert values["categorie"] == get_catalogue().label(EssmsCategory.EHPAD)
     assert (values["nb_usagers"], values["nb_sites"]) == ("80", "1")

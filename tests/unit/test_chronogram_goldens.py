@@ -12,6 +12,7 @@ import pytest
 
 from service.domain.chronogram.engine import GenerationInputs
 from service.domain.exercises.rules import answer_errors, component_errors, normalise_components
+from service.kit.catalogue import get_catalogue
 from service.kit.codes import Phase
 from service.kit.content import Establishment, get_kit
 from tests.golden.establishments import ESTABLISHMENTS, chronogram_of, golden_json, golden_markdown, paths
@@ -37,7 +38,7 @@ def test_the_golden_inputs_are_what_the_api_would_accept(name: str) -> None:
     establishment = Establishment(
         category=inputs.organisation.category, service_mode=inputs.organisation.service_mode
     )
-    assert answer_errors(inputs.answers, kit, establishment) == []
+    assert answer_errors(inputs.answers, kit, establishment, get_catalogue()) == []
     stored = normalise_components(msgspec.json.decode(msgspec.json.encode(inputs.components)), kit)
     assert component_errors(stored, kit) == []
 

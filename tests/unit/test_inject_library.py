@@ -35,6 +35,7 @@ from service.kit.injects import (
     read_inject_document,
 )
 from service.kit.rules import ComponentFacts, RuleContext, evaluate, reads
+from service.kit.rules.wording import get_wording
 
 Document = dict[str, Any]
 LIBRARY = get_inject_library()
@@ -233,13 +234,13 @@ def inject(doc: Document, code: str) -> dict[str, Any]:
 
 def refused(doc: Document, *patterns: str) -> None:
     with pytest.raises(KitContentError) as error:
-        build_inject_library(doc, get_kit())
+        build_inject_library(doc, get_kit(), get_wording())
     for pattern in patterns:
         assert re.search(pattern, str(error.value)), str(error.value)
 
 
 def test_the_shipped_document_builds() -> None:
-    assert isinstance(build_inject_library(document(), get_kit()), InjectLibrary)
+    assert isinstance(build_inject_library(document(), get_kit(), get_wording()), InjectLibrary)
 
 
 Change = Callable[[Document], None]

@@ -22,6 +22,7 @@ from service.kit.codes import (
     SiCategory,
 )
 from service.kit.content import KitContentError, get_kit
+from service.kit.context import load_kit_context
 from service.kit.rules import (
     PARAMETERS,
     All,
@@ -37,15 +38,13 @@ from service.kit.rules import (
     ServiceModeIn,
     SiAttribute,
     SiPresent,
-    describe,
     evaluate,
-    explain,
-    get_wording,
     parse_rule,
     reads,
-    rule_problems,
-    wording_problems,
 )
+from service.kit.rules.check import rule_problems
+from service.kit.rules.french import describe, explain
+from service.kit.rules.wording import get_wording, wording_problems
 
 # The kit's French typography (see test_kit_content.py): no ordinary space before « : ; ? ! ».
 BAD_TYPOGRAPHY = re.compile(r"[^\u00a0][:;?!»]|«[^\u00a0]")
@@ -56,6 +55,7 @@ def fr(text: str) -> str:
     return re.sub(r" ([:;?!»])", "\u00a0\\1", text).replace("« ", "«\u00a0")
 
 
+KIT = load_kit_context()
 WHERE = "injects.toml: TST-01-01: rule"
 
 
@@ -221,14 +221,24 @@ def test_a_badly_written_rule_names_the_inject_and_the_field(raw: object, messag
 )
 def test_a_rule_naming_what_the_kit_does_not_know_is_refused(raw: object, problem: str) -> None:
     nested = {"all": [{"si_present": "DUI"}, {"not": raw}]}
-    assert any(problem in found for found in rule_problems(rule(nested), get_kit())), rule_problems(
-        rule(nested), get_kit()
+    assert any(problem in found for found in rule_problems(rule(nested), get_kit(), get_wording())), (
+        rule_problems(rule(nested), get_kit(), get_wording())
     )
 
 
 def test_a_rule_within_the_kit_has_no_problem() -> None:
-    assert rule_problems(rule({"answer": {"question": "Q_PCA", "in": ["OUI", "EN_COURS"]}}), get_kit()) == []
-    assert rule_problems(rule({"si_attribute": {"attribute": "criticality", "at_least": 3}}), get_kit()) == []
+    assert (
+        rule_problems(
+            rule({"answer": {"question": "Q_PCA", "in": ["OUI", "EN_COURS"]}}), get_kit(), get_wording()
+        )
+        == []
+    )
+    assert (
+        rule_problems(
+            rule({"si_attribute": {"attribute": "criticality", "at_least": 3}}), get_kit(), get_wording()
+        )
+        == []
+    )
 
 
 def test_the_wording_covers_the_kit() -> None:
@@ -245,39 +255,40 @@ def test_the_wording_covers_the_kit() -> None:
 def test_a_saas_dui_matches_and_is_explained_in_french() -> None:
     saas = rule({"si_attribute": {"category": "DUI", "attribute": "hosting", "equals": "SAAS"}})
     assert evaluate(saas, context())
-    assert explain(saas, context()) == "DUI hébergé en SaaS"
-    assert describe(saas) == "DUI hébergé en SaaS"
+    assert explain(saas, context(), KIT) == "DUI hébergé en SaaS"
+    assert describe(saas, KIT) == "DUI hébergé en SaaS"
     on_premise = context(
         components=(ComponentFacts(code="d", category=SiCategory.DUI, hosting=HostingMode.ON_PREMISE),)
     )
     assert not evaluate(saas, on_premise)
-    assert explain(saas, on_premise) == "DUI hébergé sur site"
-    assert explain(saas, context(components=())) == "aucun DUI"
+    assert explain(saas, on_premise, KIT) == "DUI hébergé sur site"
+    assert explain(saas, context(components=()), KIT) == "aucun DUI"
 
 
 def test_feminine_nouns_agree() -> None:
     mssante = rule({"si_present": "MSSANTE"})
-    assert explain(mssante, context()) == "messagerie MSSanté présente"
-    assert describe(rule({"not": {"si_present": "MSSANTE"}})) == "aucune messagerie MSSanté"
+    assert explain(mssante, context(), KIT) == "messagerie MSSanté présente"
+    assert describe(rule({"not": {"si_present": "MSSANTE"}}), KIT) == "aucune messagerie MSSanté"
     assert explain(
         rule({"si_attribute": {"category": "MSSANTE", "attribute": "hosting", "equals": "MUTUALISE"}}),
         context(),
+        KIT,
     ) == ("messagerie MSSanté hébergée de façon mutualisée")
 
 
 def test_a_negated_answer_states_the_actual_answer() -> None:
     no_plan = rule({"not": {"answer": {"question": "Q_PLAN_BLEU", "equals": True}}})
     assert evaluate(no_plan, context())
-    assert explain(no_plan, context()) == fr("Plan Bleu formalisé : non")
-    assert explain(no_plan, context(answers={})) == fr("Plan Bleu formalisé : sans réponse")
-    assert describe(no_plan) == fr("Plan Bleu formalisé : non ou sans réponse")
+    assert explain(no_plan, context(), KIT) == fr("Plan Bleu formalisé : non")
+    assert explain(no_plan, context(answers={}), KIT) == fr("Plan Bleu formalisé : sans réponse")
+    assert describe(no_plan, KIT) == fr("Plan Bleu formalisé : non ou sans réponse")
     assert not evaluate(no_plan, context(answers={"Q_PLAN_BLEU": True}))
 
 
 def test_the_service_mode_reads_as_a_sentence() -> None:
     residential = rule({"service_mode_in": ["HEBERGEMENT"]})
-    assert explain(residential, context()) == "établissement avec hébergement"
-    assert describe(rule({"not": residential_raw()})) == "sans hébergement"
+    assert explain(residential, context(), KIT) == "établissement avec hébergement"
+    assert describe(rule({"not": residential_raw()}), KIT) == "sans hébergement"
     assert not evaluate(residential, context(service_mode=ServiceMode.DOMICILE))
 
 
@@ -289,7 +300,7 @@ def test_only_the_branches_that_matched_explain_an_any() -> None:
     either = rule(
         {"any": [{"si_present": "PLANNING"}, {"si_present": "MSSANTE"}, {"category_in": ["EHPAD"]}]}
     )
-    assert explain(either, context()) == fr(
+    assert explain(either, context(), KIT) == fr(
         "messagerie MSSanté présente ; catégorie : Établissement d'hébergement pour personnes âgées "
         "dépendantes (EHPAD)"
     )
@@ -297,32 +308,32 @@ def test_only_the_branches_that_matched_explain_an_any() -> None:
 
 def test_answers_are_said_with_the_kit_labels() -> None:
     soins = rule({"answer": {"question": "Q_PROC_DEGRADEES", "contains": "SOINS"}})
-    assert describe(soins) == fr("procédures dégradées prêtes : dont « Soins et surveillance médicale »")
-    assert describe(rule({"not": {"answer": {"question": "Q_PROC_DEGRADEES", "contains": "SOINS"}}})) == fr(
-        "procédures dégradées prêtes : sans « Soins et surveillance médicale »"
-    )
+    assert describe(soins, KIT) == fr("procédures dégradées prêtes : dont « Soins et surveillance médicale »")
+    assert describe(
+        rule({"not": {"answer": {"question": "Q_PROC_DEGRADEES", "contains": "SOINS"}}}), KIT
+    ) == fr("procédures dégradées prêtes : sans « Soins et surveillance médicale »")
     sites = rule({"answer": {"question": "Q_SITES_MULTIPLES", "at_least": 2}})
-    assert describe(sites) == fr("sites géographiques : au moins 2 sites")
-    assert explain(sites, context()) == fr("sites géographiques : 2 sites")
-    assert describe(rule({"answer": {"question": "Q_PCA", "in": ["OUI", "EN_COURS"]}})) == fr(
+    assert describe(sites, KIT) == fr("sites géographiques : au moins 2 sites")
+    assert explain(sites, context(), KIT) == fr("sites géographiques : 2 sites")
+    assert describe(rule({"answer": {"question": "Q_PCA", "in": ["OUI", "EN_COURS"]}}), KIT) == fr(
         "plan de continuité d'activité : « Oui, formalisé » ou « En cours d'élaboration »"
     )
 
 
 def test_a_negated_combination_reads_by_de_morgan() -> None:
     raw = {"not": {"all": [{"si_present": "DUI"}, {"level_at_least": "INTERMEDIAIRE"}]}}
-    assert describe(rule(raw)) == "aucun DUI ou niveau inférieur à Intermédiaire"
+    assert describe(rule(raw), KIT) == "aucun DUI ou niveau inférieur à Intermédiaire"
     nested = {
         "all": [{"si_present": "DUI"}, {"any": [{"si_present": "MSSANTE"}, {"level_at_least": "CONFIRME"}]}]
     }
-    assert describe(rule(nested)) == "DUI présent et (messagerie MSSanté présente ou niveau Confirmé)"
+    assert describe(rule(nested), KIT) == "DUI présent et (messagerie MSSanté présente ou niveau Confirmé)"
 
 
 def test_parameters_and_levels() -> None:
     simulation = rule({"parameter": {"name": "format", "in": ["SIMULATION"]}})
     assert not evaluate(simulation, context())
-    assert describe(simulation) == fr("format : Exercice simulé")
-    assert explain(simulation, context()) == fr("format : Exercice sur table")
+    assert describe(simulation, KIT) == fr("format : Exercice simulé")
+    assert explain(simulation, context(), KIT) == fr("format : Exercice sur table")
     assert evaluate(rule({"level_at_least": "INTERMEDIAIRE"}), context())
     assert not evaluate(rule({"level_at_least": "CONFIRME"}), context())
     assert reads(rule({"parameter": {"name": "level", "in": ["CONFIRME"]}})) == {"level"}
@@ -480,8 +491,8 @@ def contexts(draw: st.DrawFn) -> RuleContext:
 @given(RULES, contexts())
 def test_not_not_is_the_rule_itself(rule_: Rule, context_: RuleContext) -> None:
     assert evaluate(Not(Not(rule_)), context_) == evaluate(rule_, context_)
-    assert describe(Not(Not(rule_))) == describe(rule_)
-    assert explain(Not(Not(rule_)), context_) == explain(rule_, context_)
+    assert describe(Not(Not(rule_)), KIT) == describe(rule_, KIT)
+    assert explain(Not(Not(rule_)), context_, KIT) == explain(rule_, context_, KIT)
 
 
 @given(RULES, RULES, contexts())
@@ -494,7 +505,7 @@ def test_all_and_any_identities(first: Rule, second: Rule, context_: RuleContext
         AnyOf((Not(first), Not(second))), context_
     )
     # De Morgan holds in the French too.
-    assert describe(Not(All((first, second)))) == describe(AnyOf((Not(first), Not(second))))
+    assert describe(Not(All((first, second))), KIT) == describe(AnyOf((Not(first), Not(second))), KIT)
 
 
 @given(RULES, contexts())
@@ -503,8 +514,8 @@ def test_evaluate_is_pure_and_every_rule_can_be_said(rule_: Rule, context_: Rule
     results = {evaluate(rule_, context_) for _ in range(3)}
     assert len(results) == 1
     assert msgspec.json.encode(context_) == before
-    assert explain(rule_, context_) == explain(rule_, context_)
-    for text in (explain(rule_, context_), describe(rule_)):
+    assert explain(rule_, context_, KIT) == explain(rule_, context_, KIT)
+    for text in (explain(rule_, context_, KIT), describe(rule_, KIT)):
         assert text.strip()
         assert "{" not in text
         assert not BAD_TYPOGRAPHY.search(text), text

@@ -44,6 +44,7 @@ from service.errors import problem_responses
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import ActionHorizon, ActionStatus, ParticipantRole, Rating
 from service.kit.content import get_kit
+from service.kit.context import KitContext
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
@@ -336,6 +337,7 @@ class ActionController(Controller):
         actions: NamedDependency[ActionService],
         idempotency: NamedDependency[Idempotency],
         today: NamedDependency[date],
+        kit: NamedDependency[KitContext],
         exercise_id: ExerciseId,
         data: JSONBody[ActionCreate],
     ) -> Response[ActionRead]:
@@ -348,7 +350,7 @@ class ActionController(Controller):
         établissement ; `competency_items` : des items du référentiel (422 sinon)."""
         if (earlier := await idempotency.replay(data, ActionRead)) is not None:
             return earlier
-        action = await actions.create_action(caller, exercise_id, data)
+        action = await actions.create_action(caller, exercise_id, data, kit=kit)
         return await idempotency.remember(
             tagged(
                 action_read(action, today),
@@ -372,6 +374,7 @@ class ActionController(Controller):
         caller: NamedDependency[Caller],
         actions: NamedDependency[ActionService],
         today: NamedDependency[date],
+        kit: NamedDependency[KitContext],
         exercise_id: ExerciseId,
         apply: Annotated[
             bool,
@@ -410,7 +413,7 @@ class ActionController(Controller):
         (`already_applied`, `not_proposed`)\u00a0; une note modifiée depuis peut faire proposer de
         nouvelles actions, et `because` la nomme. Les items laissés de côté par la limite sont
         comptés dans `left_out`\u00a0: `all=true` (sans `apply`) les montre."""
-        outcome = await actions.suggest(caller, exercise_id, apply=apply, every=every)
+        outcome = await actions.suggest(caller, exercise_id, apply=apply, every=every, kit=kit)
         return suggestions_read(outcome, apply=apply, every=every, today=today)
 
     @get(
@@ -448,6 +451,7 @@ class ActionController(Controller):
         caller: NamedDependency[Caller],
         actions: NamedDependency[ActionService],
         today: NamedDependency[date],
+        kit: NamedDependency[KitContext],
         exercise_id: ExerciseId,
         action_id: ActionId,
         data: JSONBody[ActionUpdate],
@@ -459,7 +463,7 @@ class ActionController(Controller):
         Une action « Fait » ne passe pas à « Abandonné » (409 `invalid_transition`) ; rouvrir une
         action faite, ou changer une action abandonnée, demande un motif (422 `reason_required`).
         `due_date: null` rend l'échéance à l'horizon."""
-        action = await actions.update_action(caller, exercise_id, action_id, data, if_match=if_match)
+        action = await actions.update_action(caller, exercise_id, action_id, data, if_match=if_match, kit=kit)
         return tagged(action_read(action, today), action.revision)
 
     @delete(

@@ -17,10 +17,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from service.errors import ConflictError, FieldError, InvalidDataError
 from service.kit.actions import ActionTemplate
-from service.kit.catalogue import get_catalogue
+from service.kit.catalogue import Catalogue
 from service.kit.codes import ActionHorizon, ActionStatus, Rating
+from service.lib.problems import Problem
 from service.lib.text import fold
 
 S = ActionStatus
@@ -48,11 +48,11 @@ def derived_due_date(exercise_date: date | None, horizon: ActionHorizon) -> date
     return exercise_date + timedelta(days=HORIZON_END_DAYS[horizon])
 
 
-def due_date_errors(due_date: date | None, exercise_date: date | None) -> list[FieldError]:
+def due_date_problems(due_date: date | None, exercise_date: date | None) -> list[Problem]:
     if due_date is None or exercise_date is None or due_date >= exercise_date:
         return []
     return [
-        FieldError(
+        Problem(
             field="due_date",
             code="due_before_exercise",
             message=f"L'échéance ne peut pas précéder l'exercice (joué le {exercise_date:%d/%m/%Y}).",
@@ -65,34 +65,33 @@ def is_overdue(status: ActionStatus, due_date: date | None, today: date) -> bool
     return status in OPEN_STATUSES and due_date is not None and due_date < today
 
 
-def _label(status: ActionStatus) -> str:
-    return f"« {get_catalogue().label(status)} »"
+# Status changes. Every change is free (A_FAIRE ↔ EN_COURS, an open action done or abandoned)
+# but these two.
 
 
-def check_status_change(current: ActionStatus, target: ActionStatus, reason: str | None) -> None:
-    """Refuse a change that makes no sense.
-
-    - A done action is not abandoned (409 ``invalid_transition``): reopen it first, saying why.
-    - Reopening a done action, or changing an abandoned one at all, needs a ``reason`` (422
-      ``reason_required``): the history must say why the plan went back on it.
-    Every other change is free (A_FAIRE ↔ EN_COURS, an open action done or abandoned).
-    """
-    if target is current:
-        return
+def status_change_conflict(
+    current: ActionStatus, target: ActionStatus, catalogue: Catalogue
+) -> Problem | None:
+    """A done action is not abandoned (``invalid_transition``, a conflict with its state): reopen
+    it first, saying why."""
     if current is S.FAIT and target is S.ABANDONNE:
-        message = f"Une action {_label(current)} ne peut pas être abandonnée : rouvrez-la d'abord."
-        raise ConflictError(
-            message,
-            code="invalid_transition",
-            errors=[FieldError(field="status", code="invalid_transition", message=message)],
+        message = (
+            f"Une action « {catalogue.label(current)} » ne peut pas être abandonnée : rouvrez-la d'abord."
         )
-    if current in CLOSED_STATUSES and not reason:
-        message = f"Passer une action de {_label(current)} à {_label(target)} demande un motif (reason)."
-        raise InvalidDataError(
-            message,
-            code="reason_required",
-            errors=[FieldError(field="reason", code="reason_required", message=message)],
-        )
+        return Problem(field="status", code="invalid_transition", message=message)
+    return None
+
+
+def missing_change_reason(
+    current: ActionStatus, target: ActionStatus, reason: str | None, catalogue: Catalogue
+) -> Problem | None:
+    """Reopening a done action, or changing an abandoned one at all, needs a ``reason``
+    (``reason_required``): the history must say why the plan went back on it."""
+    if target is not current and current in CLOSED_STATUSES and not reason:
+        source, goal = catalogue.label(current), catalogue.label(target)
+        message = f"Passer une action de « {source} » à « {goal} » demande un motif (reason)."
+        return Problem(field="reason", code="reason_required", message=message)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,21 +312,21 @@ def apply_suggestions(
     return [*plan, *applied(propose(ratings, library, plan))]
 
 
-def competency_item_errors(items: Sequence[str], known: Mapping[str, str]) -> list[FieldError]:
+def competency_item_problems(items: Sequence[str], known: Mapping[str, str]) -> list[Problem]:
     """Each linked item must be an item of the framework, listed once."""
-    errors: list[FieldError] = []
+    errors: list[Problem] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
         field = f"competency_items[{index}]"
         if item not in known:
             errors.append(
-                FieldError(
+                Problem(
                     field=field,
                     code="unknown_item",
                     message=f"« {item} » n'est pas un item du référentiel de compétences.",
                 )
             )
         elif item in seen:
-            errors.append(FieldError(field=field, code="duplicate_item", message="Item déjà cité."))
+            errors.append(Problem(field=field, code="duplicate_item", message="Item déjà cité."))
         seen.add(item)
     return errors

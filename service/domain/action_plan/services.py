@@ -22,11 +22,12 @@ from service.domain.action_plan.engine import (
     OPEN_STATUSES,
     PlannedAction,
     Proposal,
-    check_status_change,
-    competency_item_errors,
+    competency_item_problems,
     derived_due_date,
-    due_date_errors,
+    due_date_problems,
+    missing_change_reason,
     propose,
+    status_change_conflict,
 )
 from service.domain.action_plan.schemas import ActionCreate, ActionSort, ActionUpdate
 from service.domain.audit.services import AuditedService, changed_fields
@@ -34,9 +35,9 @@ from service.domain.evaluation.services import exercise_ratings
 from service.domain.exercises.services import INVALID_DETAIL, ExerciseService
 from service.domain.organisations.services import OrganisationService
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
-from service.kit.actions import get_action_library
 from service.kit.codes import ActionHorizon, ActionStatus, AuditAction, ExerciseStatus, Rating, ResourceType
 from service.kit.content import get_kit
+from service.kit.context import KitContext
 from service.lib.etags import check_if_match
 from service.lib.pagination import SortOrder
 from service.security.principal import Caller
@@ -182,11 +183,14 @@ class ActionService(AuditedService[RetexAction]):
 
     # Writes
 
-    async def create_action(self, caller: Caller, exercise_id: UUID, data: ActionCreate) -> RetexAction:
+    async def create_action(
+        self, caller: Caller, exercise_id: UUID, data: ActionCreate, *, kit: KitContext
+    ) -> RetexAction:
         exercise = await self.exercise_of_plan(caller, exercise_id, for_update=True)
         state = data.provided_fields()
-        errors = competency_item_errors(state["competency_items"], get_kit().item_families)
-        errors += due_date_errors(state["due_date"], exercise.exercise_date)
+        problems = competency_item_problems(state["competency_items"], kit.content.item_families)
+        problems += due_date_problems(state["due_date"], exercise.exercise_date)
+        errors = [FieldError.of(problem) for problem in problems]
         errors += await self._contact_errors(exercise, state["contact_id"])
         _raise_if_invalid(errors)
         # provided_fields() hands codes back as plain str.
@@ -194,7 +198,14 @@ class ActionService(AuditedService[RetexAction]):
         return await self._add(caller, exercise, library_code=None, **state)
 
     async def update_action(
-        self, caller: Caller, exercise_id: UUID, action_id: UUID, data: ActionUpdate, *, if_match: str | None
+        self,
+        caller: Caller,
+        exercise_id: UUID,
+        action_id: UUID,
+        data: ActionUpdate,
+        *,
+        if_match: str | None,
+        kit: KitContext,
     ) -> RetexAction:
         exercise = await self.exercise_of_plan(caller, exercise_id, for_update=True)
         action = await self._action_of(exercise, action_id, for_update=True)
@@ -213,13 +224,17 @@ class ActionService(AuditedService[RetexAction]):
                 )
             )
         if "competency_items" in changes:
-            errors += competency_item_errors(changes["competency_items"], get_kit().item_families)
+            problems = competency_item_problems(changes["competency_items"], kit.content.item_families)
+            errors += map(FieldError.of, problems)
         if "due_date" in changes:
-            errors += due_date_errors(changes["due_date"], exercise.exercise_date)
+            errors += map(FieldError.of, due_date_problems(changes["due_date"], exercise.exercise_date))
         if "contact_id" in changes:
             errors += await self._contact_errors(exercise, changes["contact_id"])
         _raise_if_invalid(errors)
-        check_status_change(current_status, target, reason)
+        if conflict := status_change_conflict(current_status, target, kit.catalogue):
+            raise ConflictError.refusing(conflict)
+        if missing := missing_change_reason(current_status, target, reason, kit.catalogue):
+            raise InvalidDataError.refusing(missing)
 
         current = {name: getattr(action, name) for name in _COLUMNS}
         state = current | changes
@@ -252,7 +267,9 @@ class ActionService(AuditedService[RetexAction]):
         self.record(caller, AuditAction.DELETE, action.id, region_code=await self._region_of(exercise))
         await self.delete(action.id)
 
-    async def suggest(self, caller: Caller, exercise_id: UUID, *, apply: bool, every: bool) -> Suggestions:
+    async def suggest(
+        self, caller: Caller, exercise_id: UUID, *, apply: bool, every: bool, kit: KitContext
+    ) -> Suggestions:
         """Suggestions for the exercise's weak items; with ``apply``, added to the plan.
 
         Applying is idempotent for the same evaluation: the actions it creates keep the weak
@@ -295,7 +312,7 @@ class ActionService(AuditedService[RetexAction]):
             )
             for action in rows
         ]
-        proposal = propose(ratings, get_action_library().actions.values(), plan, every=every)
+        proposal = propose(ratings, kit.actions.actions.values(), plan, every=every)
         created: list[RetexAction] = []
         # What ``engine.applied`` records on each action: every weak rating this application read.
         read = {item: rating.value for item, rating in proposal.weak.items()}

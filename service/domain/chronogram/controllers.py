@@ -14,7 +14,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from service.db.models import Chronogram, ChronogramEntry, Exercise
-from service.domain.chronogram.engine import format_clock
 from service.domain.chronogram.schemas import (
     ChronogramEntryCreate,
     ChronogramEntryPage,
@@ -38,9 +37,11 @@ from service.kit.codes import (
     Phase,
 )
 from service.kit.content import get_kit
+from service.kit.context import KitContext
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES
+from service.lib.time import format_clock
 from service.security.guards import ORGANISATION_MEMBERS, allow
 from service.security.principal import Caller
 
@@ -147,6 +148,7 @@ class ChronogramController(Controller):
         *,
         caller: NamedDependency[Caller],
         chronograms: NamedDependency[ChronogramService],
+        kit: NamedDependency[KitContext],
         exercise_id: ExerciseId,
         dry_run: Annotated[
             bool,
@@ -177,6 +179,7 @@ class ChronogramController(Controller):
             dry_run=dry_run,
             discard_manual_edits=discard_manual_edits,
             if_match=if_match,
+            kit=kit,
         )
         return generation_response(generation)
 

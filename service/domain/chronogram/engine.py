@@ -1,7 +1,7 @@
 """Chronogram generation: a pure function from an establishment and an exercise to its stimuli.
 
-No I/O, no clock, no ORM object: :func:`generate` reads only its arguments (and the cached
-label catalogue), so the same inputs give the same bytes. The steps, in order:
+No I/O, no clock, no ORM object, no global: :func:`generate` reads only its arguments (the
+inputs and the kit context), so the same inputs give the same bytes. The steps, in order:
 
 1. **Select** the library's injects of the exercise's scenario whose level, format, perturbation
    flag and inclusion rule fit; then drop, until nothing changes, those whose ``requires`` are
@@ -47,7 +47,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from service.kit.catalogue import get_catalogue
+from service.kit.catalogue import Catalogue
 from service.kit.codes import (
     Channel,
     ContactRole,
@@ -63,10 +63,13 @@ from service.kit.codes import (
     ServiceMode,
 )
 from service.kit.content import Kit
-from service.kit.injects import FIRST_HOUR, InjectLibrary, InjectTemplate
-from service.kit.rules import ComponentFacts, RuleContext, evaluate, explain
-from service.kit.vocabulary import get_vocabulary
-from service.lib.time import PARIS, paris_moment
+from service.kit.context import KitContext
+from service.kit.injects import FIRST_HOUR, InjectTemplate
+from service.kit.rules.french import explain
+from service.kit.rules.model import ComponentFacts, RuleContext, evaluate
+from service.lib.numbers import is_integer
+from service.lib.text import quoted
+from service.lib.time import PARIS, format_clock, paris_moment
 
 # Bumped whenever a change to this module can change a chronogram generated from the same inputs
 # and the same library: stored with every chronogram, next to the library's version.
@@ -254,10 +257,6 @@ def clock_at(parameters: ExerciseParameters, offset_minutes: int) -> time | None
     return moment.astimezone(PARIS).time().replace(second=0, microsecond=0)
 
 
-def format_clock(clock: time | None) -> str | None:
-    return None if clock is None else f"{clock.hour:02d}:{clock.minute:02d}"
-
-
 def scale_offset(offset: int, reference_minutes: int, window: Timing) -> int:
     """A reference offset on the exercise's timeline. The DEBEX stays within the briefing; what
     follows FINEX (the hot RETEX) starts within the first third of the debriefing, so that the
@@ -347,26 +346,26 @@ def _same_case(replacement: str, word: str) -> str:
     return replacement[0].upper() + replacement[1:] if word[0].isupper() else replacement
 
 
-def placeholder_values(inputs: GenerationInputs) -> dict[str, str]:
+def placeholder_values(inputs: GenerationInputs, context: RuleContext, kit: KitContext) -> dict[str, str]:
     """Every placeholder this establishment fills: its name with its article, the words of the
-    vocabulary as its category and answers say them, its CRRC, its SI components and the people
-    of its crisis directory."""
+    vocabulary as its category and answers say them (the effective ones of ``context``), its
+    CRRC, its SI components and the people of its crisis directory."""
     organisation = inputs.organisation
-    answers = effective_answers(inputs)
-    vocabulary = get_vocabulary()
-    values = vocabulary.words(organisation.category, effective_service_mode(inputs), answers)
+    answers = context.answers
+    vocabulary = kit.vocabulary
+    values = vocabulary.words(organisation.category, context.service_mode, answers)
     values |= {
         "etablissement": vocabulary.name_with_article(organisation.short_name or organisation.name),
-        "categorie": get_catalogue().label(organisation.category),
+        "categorie": kit.catalogue.label(organisation.category),
         "crrc": vocabulary.crrc(organisation.region_code, organisation.region_name),
     }
     users = answers.get(USERS_QUESTION)
-    if _is_integer(users):
+    if is_integer(users):
         values["nb_usagers"] = str(users)
     elif organisation.capacity_places is not None:
         values["nb_usagers"] = str(organisation.capacity_places)
     sites = answers.get(SITES_QUESTION)
-    values["nb_sites"] = str(sites if _is_integer(sites) else organisation.sites_count)
+    values["nb_sites"] = str(sites if is_integer(sites) else organisation.sites_count)
     seen: set[str] = set()
     for component in inputs.components:
         key = component.category.lower()
@@ -382,11 +381,11 @@ def placeholder_values(inputs: GenerationInputs) -> dict[str, str]:
     return values
 
 
-def effective_service_mode(inputs: GenerationInputs) -> ServiceMode:
+def effective_service_mode(inputs: GenerationInputs, catalogue: Catalogue) -> ServiceMode:
     """The mode of care the stimuli speak of: a category that may run without internat (IME,
     ITEP…) is a day service when the questionnaire says nobody stays the night."""
     organisation = inputs.organisation
-    entry = get_catalogue().essms_categories[organisation.category]
+    entry = catalogue.essms_categories[organisation.category]
     if (
         entry.service_mode_without_night is not None
         and organisation.service_mode is entry.service_mode
@@ -396,20 +395,12 @@ def effective_service_mode(inputs: GenerationInputs) -> ServiceMode:
     return organisation.service_mode
 
 
-def effective_answers(inputs: GenerationInputs) -> dict[str, AnswerValue]:
+def effective_answers(inputs: GenerationInputs, catalogue: Catalogue) -> dict[str, AnswerValue]:
     """The answers, with the category's usual authority when the questionnaire leaves it open."""
-    authorities = get_catalogue().essms_categories[inputs.organisation.category].authorities
+    authorities = catalogue.essms_categories[inputs.organisation.category].authorities
     if authorities is None or AUTHORITIES_QUESTION in inputs.answers:
         return dict(inputs.answers)
     return {**inputs.answers, AUTHORITIES_QUESTION: authorities}
-
-
-def _quoted(text: str) -> str:
-    return f"«\u00a0{text}\u00a0»"
-
-
-def _is_integer(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,32 +435,36 @@ class _Placed(msgspec.Struct, frozen=True):
         return (self.offset, PHASE_RANK[template.phase], -template.priority, template.code)
 
 
-def rule_context(inputs: GenerationInputs, kit: Kit) -> RuleContext:
+def rule_context(inputs: GenerationInputs, kit: KitContext) -> RuleContext:
+    """What the rules read of ``inputs``: the effective service mode and answers, computed once
+    per generation, are read by the placeholders too."""
     parameters = inputs.parameters
-    category = get_catalogue().essms_categories[inputs.organisation.category]
+    catalogue = kit.catalogue
+    category = catalogue.essms_categories[inputs.organisation.category]
     return RuleContext(
         category=inputs.organisation.category,
-        service_mode=effective_service_mode(inputs),
+        service_mode=effective_service_mode(inputs, catalogue),
         level=parameters.level,
         format=parameters.format,
         scenario_type=parameters.scenario_type,
         include_perturbations=parameters.include_perturbations,
-        answers=effective_answers(inputs),
+        answers=effective_answers(inputs, catalogue),
         components=inputs.components,
         traits=frozenset(category.traits),
-        impacted_categories=frozenset(kit.scenarios[parameters.scenario_type].impacted_categories),
+        impacted_categories=frozenset(kit.content.scenarios[parameters.scenario_type].impacted_categories),
     )
 
 
-def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> GeneratedChronogram:
-    """The chronogram of ``inputs`` (see the module's docstring for the steps)."""
-    parameters = inputs.parameters
+def generate(inputs: GenerationInputs, kit: KitContext) -> GeneratedChronogram:
+    """The chronogram of ``inputs`` with the library and the words of ``kit`` (see the module's
+    docstring for the steps)."""
+    parameters, library = inputs.parameters, kit.injects
     context = rule_context(inputs, kit)
-    window = timing(parameters, kit)
+    window = timing(parameters, kit.content)
     scenario = [t for t in library.injects.values() if parameters.scenario_type in t.scenario_types]
     left_out: list[LeftOut] = []
 
-    optional = _select(scenario, context)
+    optional = _select(scenario, context, kit)
     anchors = _anchors(scenario, inputs, kit, context)
     anchor_codes = {pick.code for pick in anchors}
     optional = _with_requirements(optional, anchor_codes, left_out)
@@ -498,7 +493,7 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
     if parameters.format is ExerciseFormat.SENSIBILISATION:
         callbacks = _calls_after_the_alert_question(anchors, optional, offsets)
         offsets |= callbacks
-    placed = [_route(pick, offsets[pick.code], present, library) for pick in [*anchors, *optional]]
+    placed = [_route(pick, offsets[pick.code], present, kit) for pick in [*anchors, *optional]]
     pacing = _Pacing(
         gap=library.min_gap_minutes,
         window=library.density_window_minutes,
@@ -515,9 +510,9 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
         left_out=left_out,
     )
 
-    values = placeholder_values(inputs)
+    values = placeholder_values(inputs, context, kit)
     entries = tuple(
-        _render(seq, item, values, parameters)
+        _render(seq, item, values, parameters, kit.catalogue)
         for seq, item in enumerate(sorted(placed, key=_Placed.order), start=1)
     )
     return GeneratedChronogram(
@@ -530,7 +525,7 @@ def generate(inputs: GenerationInputs, library: InjectLibrary, kit: Kit) -> Gene
     )
 
 
-def _select(scenario: Sequence[InjectTemplate], context: RuleContext) -> list[_Pick]:
+def _select(scenario: Sequence[InjectTemplate], context: RuleContext, kit: KitContext) -> list[_Pick]:
     """The optional (non-anchor) injects whose level, format, flag and rule fit."""
     picks: list[_Pick] = []
     for template in scenario:
@@ -538,7 +533,7 @@ def _select(scenario: Sequence[InjectTemplate], context: RuleContext) -> list[_P
             continue
         if template.rule is not None and not evaluate(template.rule, context):
             continue
-        picks.append(_Pick(template, _reason(template, context)))
+        picks.append(_Pick(template, _reason(template, context, kit)))
     return picks
 
 
@@ -550,21 +545,21 @@ def _fits(template: InjectTemplate, context: RuleContext) -> bool:
     )
 
 
-def _reason(template: InjectTemplate, context: RuleContext) -> str:
-    why = explain(template.rule, context) if template.rule is not None else None
+def _reason(template: InjectTemplate, context: RuleContext, kit: KitContext) -> str:
+    why = explain(template.rule, context, kit) if template.rule is not None else None
     if template.perturbation:
         perturbation = "Stimulus perturbateur, demandé dans les paramètres de l'exercice"
         return perturbation if why is None else f"{perturbation}{SEMICOLON} {why}"
     if why is None:
-        return f"{ALWAYS} scénario {_quoted(get_catalogue().label(context.scenario_type))}"
+        return f"{ALWAYS} scénario {quoted(kit.catalogue.label(context.scenario_type))}"
     return why[:1].upper() + why[1:]
 
 
 def _anchors(
-    scenario: Sequence[InjectTemplate], inputs: GenerationInputs, kit: Kit, context: RuleContext
+    scenario: Sequence[InjectTemplate], inputs: GenerationInputs, kit: KitContext, context: RuleContext
 ) -> list[_Pick]:
     """One inject per mandatory milestone, whatever the level, format or density."""
-    catalogue = get_catalogue()
+    catalogue = kit.catalogue
     picks: list[_Pick] = []
     for anchor in MANDATORY_ANCHORS:
         variants = [t for t in scenario if t.anchor is anchor]
@@ -580,20 +575,20 @@ def _anchors(
         ruleless = [t for t in variants if t.rule is None]
         template = (matching or ruleless or variants)[0]
         if template in matching and template.rule is not None:
-            reason = f"{reason}{SEMICOLON} {explain(template.rule, context)}"
+            reason = f"{reason}{SEMICOLON} {explain(template.rule, context, kit)}"
         picks.append(_Pick(template, reason))
     return picks
 
 
-def _personal_data_hit(inputs: GenerationInputs, kit: Kit) -> str | None:
+def _personal_data_hit(inputs: GenerationInputs, kit: KitContext) -> str | None:
     """Why the DPO/CNIL milestone is played, in French: the first component of a category the
     scenario hits that holds health data (else personal data); None when there is none."""
-    hit = kit.scenarios[inputs.parameters.scenario_type].impacted_categories
+    hit = kit.content.scenarios[inputs.parameters.scenario_type].impacted_categories
     exposed = [component for component in inputs.components if component.category in hit]
     for flag, kind in (("health_data", "données de santé"), ("personal_data", "données personnelles")):
         component = next((item for item in exposed if getattr(item, flag)), None)
         if component is not None:
-            category = get_catalogue().label(component.category)
+            category = kit.catalogue.label(component.category)
             return (
                 f"{component.name or component.code} ({category}), touché par le scénario, traite des {kind}"
             )
@@ -714,17 +709,17 @@ def _requirements(code: str, by_code: Mapping[str, _Pick], anchor_codes: set[str
     return closure
 
 
-def _route(pick: _Pick, offset: int, present: set[ParticipantRole], library: InjectLibrary) -> _Placed:
+def _route(pick: _Pick, offset: int, present: set[ParticipantRole], kit: KitContext) -> _Placed:
     intended = pick.template.recipient
     if intended in present:
         return _Placed(pick, offset, intended)
     # Never the role the facilitators play as the sender (a provider writing to itself).
-    candidates = [*library.fallback_recipients.get(intended, ()), *ParticipantRole]
+    candidates = [*kit.injects.fallback_recipients.get(intended, ()), *ParticipantRole]
     recipient = next(
         (role for role in candidates if role in present and role.value != pick.template.sender.value),
         next(role for role in candidates if role in present),
     )
-    catalogue = get_catalogue()
+    catalogue = kit.catalogue
     note = (
         f"Destinataire prévu{COLON} {catalogue.label(intended)}, absent de l'exercice{SEMICOLON} "
         f"stimulus adressé à{COLON} {catalogue.label(recipient)}."
@@ -844,7 +839,7 @@ def _free_minute(start: int, taken: Iterable[int], gap: int) -> int:
 
 
 def _render(
-    seq: int, item: _Placed, values: Mapping[str, str], parameters: ExerciseParameters
+    seq: int, item: _Placed, values: Mapping[str, str], parameters: ExerciseParameters, catalogue: Catalogue
 ) -> GeneratedEntry:
     template = item.pick.template
     title, missing = fill_placeholders(template.title, values)
@@ -861,7 +856,7 @@ def _render(
         clock_time=format_clock(clock_at(parameters, item.offset)),
         phase=template.phase,
         sender=template.sender,
-        facilitator=get_catalogue().inject_senders[template.sender].facilitator,
+        facilitator=catalogue.inject_senders[template.sender].facilitator,
         recipient=item.recipient,
         channel=template.channel,
         title=title,

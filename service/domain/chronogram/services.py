@@ -39,8 +39,8 @@ from service.domain.chronogram.engine import (
     timing,
 )
 from service.domain.chronogram.schemas import ChronogramChanges, ChronogramEntryCreate, ChronogramEntryUpdate
-from service.domain.exercises.rules import ensure_not_closed, readiness_errors
-from service.domain.exercises.services import ExerciseService
+from service.domain.exercises.rules import readiness_errors
+from service.domain.exercises.services import ExerciseService, ensure_not_closed
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError, PreconditionFailedError
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import (
@@ -59,7 +59,7 @@ from service.kit.codes import (
     ServiceMode,
 )
 from service.kit.content import Establishment, Kit, get_kit
-from service.kit.injects import get_inject_library
+from service.kit.context import KitContext
 from service.kit.rules import ComponentFacts
 from service.lib.etags import check_if_match
 from service.lib.geography import load_geography
@@ -147,7 +147,7 @@ def ensure_generable(
     exercise: Exercise,
     answers: Mapping[str, Any],
     components: Sequence[Any],
-    kit: Kit,
+    kit: KitContext,
     establishment: Establishment,
 ) -> None:
     """409 unless the exercise is READY (or GENERATED, to regenerate) with complete inputs;
@@ -173,7 +173,7 @@ def ensure_generable(
             )
         ]
     )
-    errors += readiness_errors(answers, components, kit, establishment)
+    errors += readiness_errors(answers, components, kit.content, establishment, kit.catalogue)
     if errors:
         raise ConflictError(
             "L'exercice n'est pas prêt pour générer son chronogramme : voir ce qui manque dans la liste.",
@@ -439,10 +439,10 @@ class ChronogramService(AuditedService[Chronogram]):
         dry_run: bool,
         discard_manual_edits: bool,
         if_match: str | None,
+        kit: KitContext,
     ) -> Generation:
         exercises = self.exercises
         exercise = await exercises.get_exercise(caller, exercise_id, for_update=True)
-        kit = get_kit()
         answers = (await exercises.questionnaire_of(exercise)).answers
         components = (await exercises.information_system_of(exercise)).components
         establishment = await exercises.establishment_of(exercise.organisation_id)
@@ -454,7 +454,7 @@ class ChronogramService(AuditedService[Chronogram]):
             raise PreconditionFailedError("Ce chronogramme n'existe pas encore : retirez l'en-tête If-Match.")
         organisation, contacts = await self._organisation_and_directory(exercise)
         inputs = generation_inputs(organisation, contacts, exercise, answers, components)
-        generated = generate(inputs, get_inject_library(), kit)
+        generated = generate(inputs, kit)
         existing = await self.entries_of(current.id) if current is not None else []
         kept, added, changes = plan(
             exercise,

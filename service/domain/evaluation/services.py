@@ -45,15 +45,19 @@ from service.domain.evaluation.engine import (
     previous_of,
 )
 from service.domain.evaluation.schemas import EvaluationPut, Evaluator, ItemRatingPut, ObservationCreate
-from service.domain.exercises.rules import ensure_not_closed
-from service.domain.exercises.services import INVALID_DETAIL, ExerciseService, visible_exercises
+from service.domain.exercises.services import (
+    INVALID_DETAIL,
+    ExerciseService,
+    ensure_not_closed,
+    visible_exercises,
+)
 from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import AuditAction, ExerciseStatus, Rating, ResourceType
 from service.kit.content import get_kit
 from service.lib.etags import check_if_match
 from service.lib.pagination import SortOrder
-from service.lib.time import as_utc
+from service.lib.time import EXERCISE_YEARS, as_utc
 from service.security.principal import Caller
 
 S = ExerciseStatus
@@ -63,7 +67,6 @@ EVALUABLE = frozenset({S.PLAYED, S.EVALUATED})
 OBSERVABLE = frozenset({S.GENERATED, S.PLAYED, S.EVALUATED})
 # Results are compared with the organisation's exercises whose evaluation is final.
 COMPARABLE = (S.EVALUATED.value, S.CLOSED.value)
-OBSERVATION_YEARS = range(2000, 2101)
 
 
 @functools.cache
@@ -330,7 +333,7 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
             )
         text = data.text.strip()
         errors: list[FieldError] = []
-        if data.observed_at.year not in OBSERVATION_YEARS:
+        if data.observed_at.year not in EXERCISE_YEARS:
             errors.append(
                 FieldError(
                     field="observed_at", code="out_of_range", message="Date attendue entre 2000 et 2100."

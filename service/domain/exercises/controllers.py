@@ -12,7 +12,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from service.db.models import Exercise, ExerciseInformationSystem, ExerciseQuestionnaire
-from service.domain.exercises.rules import YEARS, completeness, format_clock
+from service.domain.exercises.rules import completeness
 from service.domain.exercises.schemas import (
     ExerciseCreate,
     ExercisePage,
@@ -40,10 +40,11 @@ from service.kit.codes import (
     SiCategory,
 )
 from service.kit.content import Establishment, get_kit
+from service.kit.context import KitContext
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
-from service.lib.time import paris_moment
+from service.lib.time import EXERCISE_YEARS, format_clock, paris_moment
 from service.security.guards import ORGANISATION_MEMBERS, allow
 from service.security.principal import Caller
 
@@ -76,7 +77,7 @@ def exercise_read(exercise: Exercise) -> ExerciseRead:
         status=status,
         status_label=catalogue.label(status),
         exercise_date=day,
-        start_time=format_clock(clock) if clock is not None else None,
+        start_time=format_clock(clock),
         starts_at=paris_moment(day, clock) if day is not None and clock is not None else None,
         duration_minutes=exercise.duration_minutes,
         briefing_minutes=exercise.briefing_minutes,
@@ -190,8 +191,8 @@ class ExerciseController(Controller):
         year: Annotated[
             int | None,
             QueryParameter(
-                ge=YEARS.start,
-                le=YEARS.stop - 1,
+                ge=EXERCISE_YEARS.start,
+                le=EXERCISE_YEARS.stop - 1,
                 description="Filtre : année de la date de l'exercice (les exercices sans date sont exclus).",
             ),
         ] = None,
@@ -227,10 +228,12 @@ class ExerciseController(Controller):
     )
     async def create_exercise(
         self,
+        *,
         request: Request[Any, Any, Any],
         caller: NamedDependency[Caller],
         exercises: NamedDependency[ExerciseService],
         idempotency: NamedDependency[Idempotency],
+        kit: NamedDependency[KitContext],
         data: JSONBody[ExerciseCreate],
     ) -> Response[ExerciseRead]:
         """Crée un exercice pour un établissement visible, à l'étape DRAFT (brouillon).
@@ -239,7 +242,7 @@ class ExerciseController(Controller):
         du dernier exercice de l'établissement (le plus récent par date, puis par création)."""
         if (earlier := await idempotency.replay(data, ExerciseRead)) is not None:
             return earlier
-        exercise = await exercises.create_exercise(caller, data)
+        exercise = await exercises.create_exercise(caller, data, kit=kit)
         return await idempotency.remember(
             tagged(
                 exercise_read(exercise),
@@ -278,8 +281,10 @@ class ExerciseController(Controller):
     )
     async def update_exercise(
         self,
+        *,
         caller: NamedDependency[Caller],
         exercises: NamedDependency[ExerciseService],
+        kit: NamedDependency[KitContext],
         exercise_id: ExerciseId,
         data: JSONBody[ExerciseUpdate],
         if_match: IfMatch = None,
@@ -292,7 +297,7 @@ class ExerciseController(Controller):
         l'exercice joué (GENERATED → PLAYED) ; les passages faits par le service (génération du
         chronogramme, grille d'évaluation complète) ne peuvent être forcés que par un
         administrateur national (403 `transition_reserved`)."""
-        exercise = await exercises.update_exercise(caller, exercise_id, data, if_match=if_match)
+        exercise = await exercises.update_exercise(caller, exercise_id, data, if_match=if_match, kit=kit)
         return tagged(exercise_read(exercise), exercise.revision)
 
     @delete(
@@ -343,8 +348,10 @@ class ExerciseController(Controller):
     )
     async def put_questionnaire(
         self,
+        *,
         caller: NamedDependency[Caller],
         exercises: NamedDependency[ExerciseService],
+        kit: NamedDependency[KitContext],
         exercise_id: ExerciseId,
         data: JSONBody[QuestionnairePut],
         if_match: IfMatch = None,
@@ -360,7 +367,7 @@ class ExerciseController(Controller):
         prend pas de réponse (`not_asked`). Enregistrement partiel tant que l'exercice est un
         brouillon, complet ensuite (409)."""
         exercise, questionnaire = await exercises.put_questionnaire(
-            caller, exercise_id, data, if_match=if_match
+            caller, exercise_id, data, if_match=if_match, kit=kit
         )
         establishment = await exercises.establishment_of(exercise.organisation_id)
         return tagged(questionnaire_read(exercise, questionnaire, establishment), questionnaire.revision)

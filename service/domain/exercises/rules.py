@@ -16,7 +16,7 @@ from the :class:`~service.kit.content.Kit` passed in, never written here.
 from __future__ import annotations
 
 import re
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, time
 from enum import StrEnum
@@ -24,8 +24,8 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from service.errors import ConflictError, FieldError, ForbiddenError
-from service.kit.catalogue import get_catalogue
+from service.errors import FieldError
+from service.kit.catalogue import Catalogue
 from service.kit.codes import (
     AccountRole,
     AnswerType,
@@ -35,7 +35,11 @@ from service.kit.codes import (
     SiCategory,
 )
 from service.kit.content import Establishment, Kit, Option, Question, SiAttribute
-from service.lib.time import paris_moment
+from service.lib.graphs import dependency_cycles
+from service.lib.numbers import is_integer
+from service.lib.problems import Problem
+from service.lib.text import quoted
+from service.lib.time import EXERCISE_YEARS, format_clock, paris_moment
 
 # ---------------------------------------------------------------------------------------------
 # Lifecycle
@@ -71,49 +75,50 @@ TRANSITIONS: dict[tuple[ExerciseStatus, ExerciseStatus], Transition] = {
 EDITABLE_INCOMPLETE = frozenset({S.DRAFT})
 
 
-def _label(status: ExerciseStatus) -> str:
-    return f"« {get_catalogue().label(status)} »"
-
-
 def next_statuses(current: ExerciseStatus) -> list[ExerciseStatus]:
     return [target for (source, target) in TRANSITIONS if source is current]
 
 
-def ensure_not_closed(status: ExerciseStatus) -> None:
-    if status is S.CLOSED:
-        raise ConflictError(
-            "L'exercice est clôturé : il ne peut plus être modifié ni supprimé.", code="exercise_closed"
-        )
+def closed_problem(status: ExerciseStatus) -> Problem | None:
+    """A closed exercise is read-only: nothing of it may change, nor may it be deleted."""
+    if status is not S.CLOSED:
+        return None
+    message = "L'exercice est clôturé : il ne peut plus être modifié ni supprimé."
+    return Problem(field="status", code="exercise_closed", message=message)
 
 
-def check_transition(current: ExerciseStatus, target: ExerciseStatus, role: AccountRole) -> None:
-    """Refuse a status change the lifecycle does not allow (409) or reserves to admins (403)."""
-    if target is current:
-        return
+def transition_problem(
+    current: ExerciseStatus, target: ExerciseStatus, catalogue: Catalogue
+) -> Problem | None:
+    """A status change the lifecycle does not allow (a conflict with the exercise's state)."""
+    if target is current or (current, target) in TRANSITIONS:
+        return None
+    label = {status: f"« {catalogue.label(status)} »" for status in ExerciseStatus}
+    possible = ", ".join(label[status] for status in next_statuses(current)) or "aucune"
+    message = (
+        f"Un exercice {label[current]} ne peut pas passer directement à {label[target]} "
+        f"(étapes possibles : {possible})."
+    )
+    return Problem(field="status", code="invalid_transition", message=message)
+
+
+def reserved_transition_problem(
+    current: ExerciseStatus, target: ExerciseStatus, role: AccountRole, catalogue: Catalogue
+) -> Problem | None:
+    """An allowed status change that only the service makes (a national admin may force it)."""
     transition = TRANSITIONS.get((current, target))
-    if transition is None:
-        possible = ", ".join(_label(status) for status in next_statuses(current)) or "aucune"
-        message = (
-            f"Un exercice {_label(current)} ne peut pas passer directement à {_label(target)} "
-            f"(étapes possibles : {possible})."
-        )
-        raise ConflictError(
-            message,
-            code="invalid_transition",
-            errors=[FieldError(field="status", code="invalid_transition", message=message)],
-        )
-    if transition.admin_only and role is not AccountRole.ADMIN:
-        raise ForbiddenError(
-            f"Le passage de {_label(current)} à {_label(target)} est fait par le service au fil de "
-            "l'exercice ; seul un administrateur national peut le forcer.",
-            code="transition_reserved",
-        )
+    if target is current or transition is None or not transition.admin_only or role is AccountRole.ADMIN:
+        return None
+    message = (
+        f"Le passage de « {catalogue.label(current)} » à « {catalogue.label(target)} » est fait par "
+        "le service au fil de l'exercice ; seul un administrateur national peut le forcer."
+    )
+    return Problem(field="status", code="transition_reserved", message=message)
 
 
 # ---------------------------------------------------------------------------------------------
 # Parameters
 
-YEARS = range(2000, 2101)
 _CLOCK = re.compile(r"^(?P<hour>[01][0-9]|2[0-3]):(?P<minute>[0-5][0-9])$")
 
 
@@ -123,10 +128,6 @@ def parse_clock(text: str) -> time:
     if match is None:
         raise ValueError(text)
     return time(int(match["hour"]), int(match["minute"]))
-
-
-def format_clock(clock: time) -> str:
-    return f"{clock.hour:02d}:{clock.minute:02d}"
 
 
 def normalise_parameters(state: dict[str, Any]) -> None:
@@ -160,12 +161,12 @@ def parameter_errors(state: Mapping[str, Any]) -> list[FieldError]:
         )
     day: date | None = state.get("exercise_date")
     clock: time | None = state.get("start_time")
-    if day is not None and day.year not in YEARS:
+    if day is not None and day.year not in EXERCISE_YEARS:
         errors.append(
             FieldError(
                 field="exercise_date",
                 code="out_of_range",
-                message=f"Date attendue entre {YEARS.start} et {YEARS.stop - 1}.",
+                message=f"Date attendue entre {EXERCISE_YEARS.start} et {EXERCISE_YEARS.stop - 1}.",
             )
         )
     elif clock is not None and day is None:
@@ -240,38 +241,31 @@ def normalise_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _is_integer(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _options_text(codes: Iterable[str]) -> str:
     return ", ".join(codes)
-
-
-def _quoted(text: str) -> str:
-    return f"\u00ab\u00a0{text}\u00a0\u00bb"
 
 
 def _is_code(value: object, codes: type[StrEnum]) -> bool:
     return isinstance(value, str) and value in codes.__members__.values()
 
 
-Problem = tuple[str, str] | None
+# (code, French message) of a value that cannot answer a question or fill an attribute.
+ValueProblem = tuple[str, str] | None
 
 
-def _bool_problem(value: Any) -> Problem:
+def _bool_problem(value: Any) -> ValueProblem:
     return None if isinstance(value, bool) else ("wrong_type", "Valeur attendue : true (oui) ou false (non).")
 
 
-def _integer_problem(value: Any, minimum: int | None, maximum: int | None) -> Problem:
-    if not _is_integer(value):
+def _integer_problem(value: Any, minimum: int | None, maximum: int | None) -> ValueProblem:
+    if not is_integer(value):
         return "wrong_type", "Nombre entier attendu."
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         return "out_of_range", f"Valeur attendue entre {minimum} et {maximum}."
     return None
 
 
-def _text_problem(value: Any, max_length: int | None) -> Problem:
+def _text_value_problem(value: Any, max_length: int | None) -> ValueProblem:
     if not isinstance(value, str):
         return "wrong_type", "Texte attendu."
     if not value:
@@ -289,12 +283,14 @@ class Offer(NamedTuple):
 
     every: tuple[Option, ...]
     offered: tuple[Option, ...]
+    # The establishment that answers, in French (« cet établissement (« EHPAD », hébergement) »).
+    who: str
 
     @property
     def codes(self) -> list[str]:
         return [option.code for option in self.offered]
 
-    def problem(self, code: str, establishment: Establishment) -> Problem:
+    def problem(self, code: str) -> ValueProblem:
         """An option code that is not in the list, or not offered to the establishment."""
         if code in self.codes:
             return None
@@ -302,12 +298,12 @@ class Offer(NamedTuple):
         if option is None:
             return "unknown_option", f"« {code} » n'est pas une option ({_options_text(self.codes)})."
         return "option_not_offered", (
-            f"{_quoted(option.label)} ({code}) n'est pas proposée à {_who(establishment)}\u00a0; "
+            f"{quoted(option.label)} ({code}) n'est pas proposée à {self.who}\u00a0; "
             f"options proposées\u00a0: {_options_text(self.codes)}."
         )
 
 
-def _code_problem(value: Any, options: Sequence[str]) -> Problem:
+def _code_problem(value: Any, options: Sequence[str]) -> ValueProblem:
     if not isinstance(value, str):
         return "wrong_type", f"Code d'option attendu ({_options_text(options)})."
     if value not in options:
@@ -315,17 +311,17 @@ def _code_problem(value: Any, options: Sequence[str]) -> Problem:
     return None
 
 
-def _choice_problem(value: Any, offer: Offer, establishment: Establishment) -> Problem:
+def _choice_problem(value: Any, offer: Offer) -> ValueProblem:
     if not isinstance(value, str):
         return "wrong_type", f"Code d'option attendu ({_options_text(offer.codes)})."
-    return offer.problem(value, establishment)
+    return offer.problem(value)
 
 
-def _choices_problem(value: Any, offer: Offer, establishment: Establishment) -> Problem:
+def _choices_problem(value: Any, offer: Offer) -> ValueProblem:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return "wrong_type", f"Liste de codes d'options attendue ({_options_text(offer.codes)})."
     # Unknown codes first: a typo says more than a filter.
-    problems = [offer.problem(item, establishment) for item in value]
+    problems = [offer.problem(item) for item in value]
     for wanted in ("unknown_option", "option_not_offered"):
         found = next((problem for problem in problems if problem and problem[0] == wanted), None)
         if found is not None:
@@ -335,15 +331,18 @@ def _choices_problem(value: Any, offer: Offer, establishment: Establishment) -> 
     return None
 
 
-def _answer_problem(question: Question, value: Any, kit: Kit, establishment: Establishment) -> Problem:
-    """(code, French message) when ``value`` cannot answer ``question`` for this establishment."""
-    offer = Offer(kit.options(question), kit.offered_options(question, establishment))
-    checks: dict[AnswerType, Callable[[], Problem]] = {
+def _answer_problem(
+    question: Question, value: Any, kit: Kit, establishment: Establishment, who: str
+) -> ValueProblem:
+    """(code, French message) when ``value`` cannot answer ``question`` for ``establishment``
+    (``who``, in French)."""
+    offer = Offer(kit.options(question), kit.offered_options(question, establishment), who)
+    checks: dict[AnswerType, Callable[[], ValueProblem]] = {
         AnswerType.BOOL: lambda: _bool_problem(value),
         AnswerType.INTEGER: lambda: _integer_problem(value, question.minimum, question.maximum),
-        AnswerType.SINGLE_CHOICE: lambda: _choice_problem(value, offer, establishment),
-        AnswerType.MULTIPLE_CHOICE: lambda: _choices_problem(value, offer, establishment),
-        AnswerType.TEXT: lambda: _text_problem(value, question.max_length),
+        AnswerType.SINGLE_CHOICE: lambda: _choice_problem(value, offer),
+        AnswerType.MULTIPLE_CHOICE: lambda: _choices_problem(value, offer),
+        AnswerType.TEXT: lambda: _text_value_problem(value, question.max_length),
     }
     return checks[question.answer_type]()
 
@@ -375,47 +374,46 @@ def asked(
     return _matches(parent, answers[condition.question], condition.answer)
 
 
-def _who(establishment: Establishment) -> str:
-    catalogue = get_catalogue()
+def _who(establishment: Establishment, catalogue: Catalogue) -> str:
     return (
-        f"cet établissement ({_quoted(catalogue.label(establishment.category))}, "
+        f"cet établissement ({quoted(catalogue.label(establishment.category))}, "
         f"{catalogue.label(establishment.service_mode).lower()})"
     )
 
 
-def _filters_text(entry: Question | Option) -> str:
+def _filters_text(entry: Question | Option, catalogue: Catalogue) -> str:
     """For whom a question is meant, in French: « aux établissements en « Hébergement » et dont
     la catégorie répond à l'un de ces critères : « … », « … » »."""
-    catalogue = get_catalogue()
     parts = []
     if entry.modes:
-        modes = " ou ".join(_quoted(catalogue.label(mode)) for mode in entry.modes)
+        modes = " ou ".join(quoted(catalogue.label(mode)) for mode in entry.modes)
         parts.append(f"dont le mode de prise en charge est {modes}")
     if entry.traits:
-        traits = ", ".join(_quoted(catalogue.label(trait)) for trait in entry.traits)
+        traits = ", ".join(quoted(catalogue.label(trait)) for trait in entry.traits)
         parts.append(f"dont la catégorie répond à l'un de ces critères\u00a0: {traits}")
     return " et ".join(parts)
 
 
-def not_asked_reason(question: Question, kit: Kit, establishment: Establishment) -> str:
+def not_asked_reason(question: Question, kit: Kit, establishment: Establishment, catalogue: Catalogue) -> str:
     """Why the establishment is not asked ``question`` at all (:meth:`Kit.asks` is False)."""
     if not kit.fits(question, establishment):
-        return f"elle n'est posée qu'aux établissements {_filters_text(question)}"
+        return f"elle n'est posée qu'aux établissements {_filters_text(question, catalogue)}"
     condition = question.asked_if
     if condition is None:  # pragma: no cover - Kit.asks is False for one of the reasons above
         raise AssertionError(question.code)
     parent = kit.questions[condition.question]
     if not kit.asks(parent, establishment):
-        return (
-            f"elle dépend de la réponse à {parent.code} ({_quoted(parent.label)}), qui ne lui est pas posée"
-        )
+        return f"elle dépend de la réponse à {parent.code} ({quoted(parent.label)}), qui ne lui est pas posée"
     option = next(option for option in kit.options(parent) if option.code == condition.answer)
-    return f"elle dépend de l'option {_quoted(option.label)} de {parent.code}, qui ne lui est pas proposée"
+    return f"elle dépend de l'option {quoted(option.label)} de {parent.code}, qui ne lui est pas proposée"
 
 
-def answer_errors(answers: Mapping[str, Any], kit: Kit, establishment: Establishment) -> list[FieldError]:
+def answer_errors(
+    answers: Mapping[str, Any], kit: Kit, establishment: Establishment, catalogue: Catalogue
+) -> list[FieldError]:
     """Problems of normalised ``answers`` given by ``establishment``, each naming
     ``answers.<CODE>``, in the input's order."""
+    who = _who(establishment, catalogue)
     errors: list[FieldError] = []
     for code, value in answers.items():
         field = f"answers.{code}"
@@ -431,13 +429,13 @@ def answer_errors(answers: Mapping[str, Any], kit: Kit, establishment: Establish
                     field=field,
                     code="question_not_asked",
                     message=(
-                        f"Question non posée à {_who(establishment)}\u00a0: "
-                        f"{not_asked_reason(question, kit, establishment)}. Retirez cette réponse."
+                        f"Question non posée à {who}\u00a0: "
+                        f"{not_asked_reason(question, kit, establishment, catalogue)}. Retirez cette réponse."
                     ),
                 )
             )
             continue
-        problem = _answer_problem(question, value, kit, establishment)
+        problem = _answer_problem(question, value, kit, establishment, who)
         if problem is not None:
             errors.append(FieldError(field=field, code=problem[0], message=problem[1]))
         elif asked(question, answers, kit, establishment) is False:
@@ -484,7 +482,9 @@ def missing_answer_errors(
     ]
 
 
-def valid_answers(answers: Mapping[str, Any], kit: Kit, establishment: Establishment) -> dict[str, Any]:
+def valid_answers(
+    answers: Mapping[str, Any], kit: Kit, establishment: Establishment, catalogue: Catalogue
+) -> dict[str, Any]:
     """What an earlier exercise's answers give a new one: only what the current kit accepts
     from ``establishment``. A multiple choice keeps the options still offered (unless none is
     left of a choice that had some: the question is then asked afresh); a refused answer is
@@ -503,7 +503,7 @@ def valid_answers(answers: Mapping[str, Any], kit: Kit, establishment: Establish
                 del kept[code]
     # Dropping a parent may make its children unasked: repeat until nothing more is refused.
     while rejected := {
-        error.field.removeprefix("answers.") for error in answer_errors(kept, kit, establishment)
+        error.field.removeprefix("answers.") for error in answer_errors(kept, kit, establishment, catalogue)
     }:
         kept = {code: value for code, value in kept.items() if code not in rejected}
     return kept
@@ -536,16 +536,16 @@ def normalise_components(components: Sequence[Mapping[str, Any]], kit: Kit) -> l
     return normalised
 
 
-def _references_problem(value: Any) -> Problem:
+def _references_problem(value: Any) -> ValueProblem:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         return "wrong_type", "Liste de codes de composants attendue."
     return None
 
 
-def _attribute_problem(attribute: SiAttribute, value: Any, kit: Kit) -> Problem:
+def _attribute_problem(attribute: SiAttribute, value: Any, kit: Kit) -> ValueProblem:
     levels = list(kit.criticality_levels)
-    checks: dict[SiAttributeType, Callable[[], Problem]] = {
-        SiAttributeType.TEXT: lambda: _text_problem(value, attribute.max_length),
+    checks: dict[SiAttributeType, Callable[[], ValueProblem]] = {
+        SiAttributeType.TEXT: lambda: _text_value_problem(value, attribute.max_length),
         SiAttributeType.BOOL: lambda: _bool_problem(value),
         SiAttributeType.INTEGER: lambda: _integer_problem(value, attribute.minimum, attribute.maximum),
         SiAttributeType.HOSTING_MODE: lambda: _code_problem(value, list(HostingMode)),
@@ -672,80 +672,6 @@ def _cycle_errors(
     ]
 
 
-def dependency_cycles(graph: Mapping[str, Sequence[str]]) -> list[list[str]]:
-    """One cycle ``[a, b, …, a]`` per group of nodes that depend on one another in a circle
-    (strongly connected, two nodes or more), starting at the group's first node in ``graph``'s
-    order, shortest from there. Self-loops and edges to unknown nodes are ignored (reported
-    separately)."""
-    order = {node: rank for rank, node in enumerate(graph)}
-
-    def successors(node: str) -> list[str]:
-        return [child for child in dict.fromkeys(graph[node]) if child in order and child != node]
-
-    # Tarjan's algorithm, iterative: descriptions may be long chains.
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    groups: list[list[str]] = []
-    for root in graph:
-        if root in index:
-            continue
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(successors(root)))]
-        while work:
-            node, children = work[-1]
-            descended = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(successors(child))))
-                    descended = True
-                    break
-                if child in on_stack:
-                    low[node] = min(low[node], index[child])
-            if descended:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                group: list[str] = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    group.append(member)
-                    if member == node:
-                        break
-                if len(group) > 1:
-                    groups.append(group)
-    cycles = [_shortest_cycle(min(group, key=order.__getitem__), set(group), successors) for group in groups]
-    return sorted(cycles, key=lambda cycle: order[cycle[0]])
-
-
-def _shortest_cycle(start: str, members: set[str], successors: Callable[[str], list[str]]) -> list[str]:
-    """Breadth-first from ``start`` within its strongly connected group, back to ``start``."""
-    parents: dict[str, str] = {}
-    queue: deque[str] = deque([start])
-    while queue:
-        node = queue.popleft()
-        for child in successors(node):
-            if child == start:
-                path = [node]
-                while path[-1] != start:
-                    path.append(parents[path[-1]])
-                return [*reversed(path), start]
-            if child in members and child not in parents:
-                parents[child] = node
-                queue.append(child)
-    raise AssertionError("a strongly connected group always has a cycle")  # pragma: no cover
-
-
 def valid_components(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[dict[str, Any]]:
     """An earlier exercise's description when it is still valid under ``kit``, else none."""
     normalised = normalise_components(components, kit)
@@ -761,13 +687,14 @@ def readiness_errors(
     components: Sequence[Mapping[str, Any]],
     kit: Kit,
     establishment: Establishment,
+    catalogue: Catalogue,
 ) -> list[FieldError]:
     """What keeps an exercise from being READY: stored answers this establishment may not give
     (its category or mode of care changed since they were saved), unanswered required
     questions, no component."""
     errors = [
         FieldError(field=f"questionnaire.{error.field}", code=error.code, message=error.message)
-        for error in answer_errors(answers, kit, establishment)
+        for error in answer_errors(answers, kit, establishment, catalogue)
     ]
     errors += missing_answer_errors(answers, kit, establishment, prefix="questionnaire.")
     if not components:

@@ -35,15 +35,16 @@ from service.domain.audit.services import AuditedService, changed_fields, record
 from service.domain.exercises.rules import (
     EDITABLE_INCOMPLETE,
     answer_errors,
-    check_transition,
+    closed_problem,
     component_errors,
-    ensure_not_closed,
     missing_answer_errors,
     normalise_answers,
     normalise_components,
     normalise_parameters,
     parameter_errors,
     readiness_errors,
+    reserved_transition_problem,
+    transition_problem,
     valid_answers,
     valid_components,
 )
@@ -54,7 +55,7 @@ from service.domain.exercises.schemas import (
     InformationSystemPut,
     QuestionnairePut,
 )
-from service.errors import ConflictError, FieldError, InvalidDataError, NotFoundError
+from service.errors import ConflictError, FieldError, ForbiddenError, InvalidDataError, NotFoundError
 from service.kit.codes import (
     ActionHorizon,
     AuditAction,
@@ -66,6 +67,7 @@ from service.kit.codes import (
     ServiceMode,
 )
 from service.kit.content import Establishment, Kit, get_kit
+from service.kit.context import KitContext
 from service.lib.etags import check_if_match
 from service.lib.pagination import SortOrder
 from service.security.principal import Caller, Principal
@@ -88,6 +90,12 @@ def visible_exercises(principal: Principal) -> ColumnElement[bool]:
 def _raise_if_invalid(errors: Sequence[FieldError]) -> None:
     if errors:
         raise InvalidDataError(INVALID_DETAIL, errors=errors)
+
+
+def ensure_not_closed(status: ExerciseStatus) -> None:
+    """409 ``exercise_closed``: nothing of a closed exercise changes any more."""
+    if closed := closed_problem(status):
+        raise ConflictError(closed.message, code=closed.code)
 
 
 def _format_timing(kit: Kit, code: str) -> tuple[int, int]:
@@ -195,12 +203,11 @@ class ExerciseService(AuditedService[Exercise]):
 
     # Exercise
 
-    async def create_exercise(self, caller: Caller, data: ExerciseCreate) -> Exercise:
-        kit = get_kit()
+    async def create_exercise(self, caller: Caller, data: ExerciseCreate, *, kit: KitContext) -> Exercise:
         state = data.provided_fields()
         prefill = state.pop("prefill")
         region_code = await self._visible_region(caller, data.organisation_id)
-        total, briefing = _format_timing(kit, data.format)
+        total, briefing = _format_timing(kit.content, data.format)
         state.setdefault("duration_minutes", total)
         state.setdefault("briefing_minutes", briefing)
         normalise_parameters(state)
@@ -209,7 +216,7 @@ class ExerciseService(AuditedService[Exercise]):
         exercise = await self.create(
             Exercise(
                 **state,
-                kit_version=kit.kit_version,
+                kit_version=kit.content.kit_version,
                 status=ExerciseStatus.DRAFT.value,
                 prefilled_from_id=copied.source_id,
             )
@@ -225,7 +232,13 @@ class ExerciseService(AuditedService[Exercise]):
         return exercise
 
     async def update_exercise(
-        self, caller: Caller, exercise_id: UUID, data: ExerciseUpdate, *, if_match: str | None
+        self,
+        caller: Caller,
+        exercise_id: UUID,
+        data: ExerciseUpdate,
+        *,
+        if_match: str | None,
+        kit: KitContext,
     ) -> Exercise:
         exercise = await self.get_exercise(caller, exercise_id, for_update=True)
         check_if_match(if_match, exercise.revision)
@@ -239,9 +252,14 @@ class ExerciseService(AuditedService[Exercise]):
         normalise_parameters(changes)
         state = current | changes
         _raise_if_invalid(parameter_errors(state))
-        check_transition(current_status, target, caller.principal.role)
+        if conflict := transition_problem(current_status, target, kit.catalogue):
+            raise ConflictError.refusing(conflict)
+        if reserved := reserved_transition_problem(
+            current_status, target, caller.principal.role, kit.catalogue
+        ):
+            raise ForbiddenError(reserved.message, code=reserved.code)
         if current_status is ExerciseStatus.DRAFT and target is ExerciseStatus.READY:
-            await self._ensure_ready(exercise)
+            await self._ensure_ready(exercise, kit)
         for name, value in changes.items():
             setattr(exercise, name, value)
         fields = changed_fields(current, state)
@@ -300,12 +318,12 @@ class ExerciseService(AuditedService[Exercise]):
         if "briefing_minutes" not in changes and current["briefing_minutes"] == old_briefing:
             changes["briefing_minutes"] = new_briefing
 
-    async def _ensure_ready(self, exercise: Exercise) -> None:
+    async def _ensure_ready(self, exercise: Exercise, kit: KitContext) -> None:
         questionnaire = await self.questionnaire_of(exercise, for_update=True)
         information_system = await self.information_system_of(exercise, for_update=True)
         establishment = await self.establishment_of(exercise.organisation_id)
         errors = readiness_errors(
-            questionnaire.answers, information_system.components, get_kit(), establishment
+            questionnaire.answers, information_system.components, kit.content, establishment, kit.catalogue
         )
         if errors:
             raise ConflictError(
@@ -335,7 +353,7 @@ class ExerciseService(AuditedService[Exercise]):
             )
         return region
 
-    async def _prefill(self, organisation_id: UUID, kit: Kit) -> Prefill:
+    async def _prefill(self, organisation_id: UUID, kit: KitContext) -> Prefill:
         """The inputs of the organisation's latest exercise (by date, undated last, then by
         creation), keeping what the current kit still accepts."""
         latest = (
@@ -367,20 +385,30 @@ class ExerciseService(AuditedService[Exercise]):
             )
         ).scalar_one()
         establishment = await self.establishment_of(organisation_id)
-        return Prefill(latest, valid_answers(answers, kit, establishment), valid_components(components, kit))
+        content = kit.content
+        return Prefill(
+            latest,
+            valid_answers(answers, content, establishment, kit.catalogue),
+            valid_components(components, content),
+        )
 
     # Preparation inputs
 
     async def put_questionnaire(
-        self, caller: Caller, exercise_id: UUID, data: QuestionnairePut, *, if_match: str | None
+        self,
+        caller: Caller,
+        exercise_id: UUID,
+        data: QuestionnairePut,
+        *,
+        if_match: str | None,
+        kit: KitContext,
     ) -> tuple[Exercise, ExerciseQuestionnaire]:
         exercise, questionnaire = await self._lock_input(caller, exercise_id, ExerciseQuestionnaire, if_match)
-        kit = get_kit()
         establishment = await self.establishment_of(exercise.organisation_id)
         answers = normalise_answers(data.answers)
-        _raise_if_invalid(answer_errors(answers, kit, establishment))
+        _raise_if_invalid(answer_errors(answers, kit.content, establishment, kit.catalogue))
         if ExerciseStatus(exercise.status) not in EDITABLE_INCOMPLETE and (
-            missing := missing_answer_errors(answers, kit, establishment)
+            missing := missing_answer_errors(answers, kit.content, establishment)
         ):
             raise ConflictError(
                 "L'exercice n'est plus un brouillon : son questionnaire doit rester complet. "

@@ -10,6 +10,7 @@ import functools
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from service.domain.kit.schemas import (
@@ -57,8 +58,10 @@ from service.kit.codes import (
     SiAttributeType,
 )
 from service.kit.content import Establishment, Option, Question, SiAttribute, get_kit
+from service.kit.context import KitContext
 from service.kit.injects import PLACEHOLDERS, InjectTemplate, get_inject_library
-from service.kit.rules import describe, reads
+from service.kit.rules.french import describe
+from service.kit.rules.model import reads
 from service.security.guards import ORGANISATION_MEMBERS, allow
 
 
@@ -253,9 +256,9 @@ def kit_competencies() -> KitCompetencies:
     )
 
 
-def kit_inject(inject: InjectTemplate) -> KitInject:
-    catalogue, kit = get_catalogue(), get_kit()
-    items = {item.code: item.label for family in kit.families.values() for item in family.items}
+def kit_inject(inject: InjectTemplate, kit: KitContext) -> KitInject:
+    catalogue = kit.catalogue
+    items = {item.code: item.label for family in kit.content.families.values() for item in family.items}
     return KitInject(
         code=inject.code,
         title=inject.title,
@@ -280,7 +283,7 @@ def kit_inject(inject: InjectTemplate) -> KitInject:
         min_level_label=catalogue.label(inject.min_level),
         formats=[KitFormatRef(code=code, label=catalogue.label(code)) for code in inject.formats],
         priority=inject.priority,
-        rule=describe(inject.rule) if inject.rule else None,
+        rule=describe(inject.rule, kit) if inject.rule else None,
         rule_reads=sorted(reads(inject.rule)) if inject.rule else [],
         perturbation=inject.perturbation,
         requires=list(inject.requires),
@@ -290,13 +293,13 @@ def kit_inject(inject: InjectTemplate) -> KitInject:
 
 
 @functools.cache
-def kit_injects(scenario_type: ScenarioType | None, phase: Phase | None) -> KitInjectList:
-    library = get_inject_library()
+def kit_injects(scenario_type: ScenarioType | None, phase: Phase | None, kit: KitContext) -> KitInjectList:
+    library = kit.injects
     return KitInjectList(
         version=library.version,
         reference_minutes=library.reference_minutes,
         items=[
-            kit_inject(inject)
+            kit_inject(inject, kit)
             for inject in library.injects.values()
             if scenario_type in (None, *inject.scenario_types) and phase in (None, inject.phase)
         ],
@@ -463,6 +466,7 @@ class KitController(Controller):
     )
     async def list_injects(
         self,
+        kit: NamedDependency[KitContext],
         scenario_type: Annotated[
             ScenarioType | None,
             QueryParameter(description="Filtre : type de scénario dans lequel il est joué."),
@@ -473,4 +477,4 @@ class KitController(Controller):
         place sur la chronologie de référence, émetteur, destinataire et canal (avec leurs
         libellés), texte, réactions attendues, compétences évaluées, et la règle qui dit, en
         français, pour quels établissements ils sont retenus."""
-        return kit_injects(scenario_type, phase)
+        return kit_injects(scenario_type, phase, kit)
