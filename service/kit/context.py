@@ -8,8 +8,11 @@ never reach for a loader, so an engine given another context speaks with that co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
 
 from service.kit.actions import ActionLibrary, get_action_library
 from service.kit.catalogue import Catalogue, get_catalogue
@@ -34,6 +37,10 @@ class KitContext:
     wording: Wording
     injects: InjectLibrary
     actions: ActionLibrary
+
+
+# How a handler asks for it: by name, and not validated per request (it was checked at start-up).
+KitDependency: TypeAlias = NamedDependency[SkipValidation[KitContext]]
 
 
 def load_kit_context() -> KitContext:

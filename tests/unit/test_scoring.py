@@ -27,7 +27,7 @@ from service.domain.evaluation.engine import (
     compute_results,
     exercising_entries,
     family_tallies,
-    grid_errors,
+    grid_problems,
     missing_items,
     previous_of,
     rounded,
@@ -774,7 +774,7 @@ def test_a_grid_names_each_bad_item() -> None:
         "GC_ROLES": ItemRatingPut(rating="PASSABLE"),
         "GC_CELLULE": ItemRatingPut(rating="NA", entry_ids=[foreign_entry, unknown_entry, foreign_entry]),
     }
-    errors = grid_errors(grid, FRAMEWORK, exercise, entries)
+    errors = grid_problems(grid, FRAMEWORK, exercise, entries)
     assert [(error.field, error.code) for error in errors] == [
         ("ratings.XX_INCONNU", "unknown_item"),
         ("ratings.GC_ROLES", "unknown_rating"),

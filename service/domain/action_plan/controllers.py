@@ -44,7 +44,7 @@ from service.errors import problem_responses
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import ActionHorizon, ActionStatus, ParticipantRole, Rating
 from service.kit.content import get_kit
-from service.kit.context import KitContext
+from service.kit.context import KitDependency
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
@@ -337,7 +337,7 @@ class ActionController(Controller):
         actions: NamedDependency[ActionService],
         idempotency: NamedDependency[Idempotency],
         today: NamedDependency[date],
-        kit: NamedDependency[KitContext],
+        kit: KitDependency,
         exercise_id: ExerciseId,
         data: JSONBody[ActionCreate],
     ) -> Response[ActionRead]:
@@ -374,7 +374,7 @@ class ActionController(Controller):
         caller: NamedDependency[Caller],
         actions: NamedDependency[ActionService],
         today: NamedDependency[date],
-        kit: NamedDependency[KitContext],
+        kit: KitDependency,
         exercise_id: ExerciseId,
         apply: Annotated[
             bool,
@@ -451,7 +451,7 @@ class ActionController(Controller):
         caller: NamedDependency[Caller],
         actions: NamedDependency[ActionService],
         today: NamedDependency[date],
-        kit: NamedDependency[KitContext],
+        kit: KitDependency,
         exercise_id: ExerciseId,
         action_id: ActionId,
         data: JSONBody[ActionUpdate],

@@ -37,7 +37,7 @@ from service.kit.codes import (
     Phase,
 )
 from service.kit.content import get_kit
-from service.kit.context import KitContext
+from service.kit.context import KitDependency
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES
@@ -148,7 +148,7 @@ class ChronogramController(Controller):
         *,
         caller: NamedDependency[Caller],
         chronograms: NamedDependency[ChronogramService],
-        kit: NamedDependency[KitContext],
+        kit: KitDependency,
         exercise_id: ExerciseId,
         dry_run: Annotated[
             bool,

@@ -59,10 +59,10 @@ from service.domain.evaluation.schemas import (
     ScoredResults,
     UnratedItem,
 )
-from service.errors import FieldError
 from service.kit.catalogue import Catalogue
 from service.kit.codes import ChronogramEntryStatus, Phase, Rating
 from service.kit.content import Kit
+from service.lib.problems import Problem
 
 RADAR_CHART = "radar"
 FAMILY_CHART_PREFIX = "family-"
@@ -560,20 +560,20 @@ def unrated_items(
 # Checking a grid before it is saved
 
 
-def entry_error(
+def entry_problem(
     field: str, entry_id: UUID, exercise_id: UUID, entry_exercises: Mapping[UUID, UUID]
-) -> FieldError | None:
+) -> Problem | None:
     """A link to a chronogram entry must name an entry of ``exercise_id`` (``entry_exercises``:
     entry id → its exercise, for the entries that exist)."""
     owner = entry_exercises.get(entry_id)
     if owner is None:
-        return FieldError(
+        return Problem(
             field=field,
             code="unknown_entry",
             message="Aucune entrée du chronogramme ne porte cet identifiant.",
         )
     if owner != exercise_id:
-        return FieldError(
+        return Problem(
             field=field,
             code="entry_of_another_exercise",
             message="Cette entrée appartient au chronogramme d'un autre exercice.",
@@ -581,50 +581,50 @@ def entry_error(
     return None
 
 
-def _entries_errors(
+def _entries_problems(
     field: str, entry_ids: Sequence[UUID], exercise_id: UUID, entry_exercises: Mapping[UUID, UUID]
-) -> list[FieldError]:
-    errors: list[FieldError] = []
+) -> list[Problem]:
+    errors: list[Problem] = []
     for index, entry_id in enumerate(entry_ids):
         where = f"{field}[{index}]"
         if entry_id in entry_ids[:index]:
             errors.append(
-                FieldError(field=where, code="duplicate_entry", message="Entrée du chronogramme déjà citée.")
+                Problem(field=where, code="duplicate_entry", message="Entrée du chronogramme déjà citée.")
             )
-        elif (error := entry_error(where, entry_id, exercise_id, entry_exercises)) is not None:
+        elif (error := entry_problem(where, entry_id, exercise_id, entry_exercises)) is not None:
             errors.append(error)
     return errors
 
 
-def grid_errors(
+def grid_problems(
     ratings: Mapping[str, ItemRatingPut],
     framework: Framework,
     exercise_id: UUID,
     entry_exercises: Mapping[UUID, UUID],
-) -> list[FieldError]:
+) -> list[Problem]:
     """Problems of a grid, each naming ``ratings.<ITEM>`` (or its ``entry_ids[i]``), in the
     input's order: items outside the framework, ratings outside the scale, bad links."""
     items = set(framework.item_codes())
     scale = {level.rating.value for level in framework.scale}
     codes = ", ".join(level.rating.value for level in framework.scale)
-    errors: list[FieldError] = []
+    errors: list[Problem] = []
     for code, item in ratings.items():
         field = f"ratings.{code}"
         if code not in items:
             errors.append(
-                FieldError(
+                Problem(
                     field=field, code="unknown_item", message="Item inconnu du référentiel de compétences."
                 )
             )
         elif item.rating not in scale:
             errors.append(
-                FieldError(
+                Problem(
                     field=field,
                     code="unknown_rating",
                     message=f"Niveau hors de l'échelle : {item.rating} (attendu : {codes}).",
                 )
             )
-        errors += _entries_errors(f"{field}.entry_ids", item.entry_ids, exercise_id, entry_exercises)
+        errors += _entries_problems(f"{field}.entry_ids", item.entry_ids, exercise_id, entry_exercises)
     return errors
 
 

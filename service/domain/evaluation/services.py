@@ -38,9 +38,9 @@ from service.domain.evaluation.engine import (
     Framework,
     PlayedEntry,
     PreviousExercise,
-    entry_error,
+    entry_problem,
     exercising_entries,
-    grid_errors,
+    grid_problems,
     missing_items,
     previous_of,
 )
@@ -235,8 +235,8 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
         entries = await self._entry_exercises(
             caller, (entry for item in data.ratings.values() for entry in item.entry_ids)
         )
-        if errors := grid_errors(data.ratings, scoring, exercise.id, entries):
-            raise InvalidDataError(INVALID_DETAIL, errors=errors)
+        if problems := grid_problems(data.ratings, scoring, exercise.id, entries):
+            raise InvalidDataError(INVALID_DETAIL, errors=[FieldError.of(problem) for problem in problems])
         missing = missing_items(data.ratings, scoring)
         if status is S.EVALUATED and missing:
             raise ConflictError(
@@ -343,8 +343,8 @@ class EvaluationService(AuditedService[CompetencyEvaluation]):
             errors.append(FieldError(field="text", code="required", message="Décrivez ce qui a été observé."))
         if data.entry_id is not None:
             entries = await self._entry_exercises(caller, [data.entry_id])
-            if (error := entry_error("entry_id", data.entry_id, exercise.id, entries)) is not None:
-                errors.append(error)
+            if (problem := entry_problem("entry_id", data.entry_id, exercise.id, entries)) is not None:
+                errors.append(FieldError.of(problem))
         if errors:
             raise InvalidDataError(INVALID_DETAIL, errors=errors)
         observations = ObservationService(session=self._session)

@@ -40,7 +40,7 @@ from service.kit.codes import (
     SiCategory,
 )
 from service.kit.content import Establishment, get_kit
-from service.kit.context import KitContext
+from service.kit.context import KitDependency
 from service.lib.etags import ETAG_HEADER, LOCATION_HEADER, IfMatch, tagged
 from service.lib.idempotency import IDEMPOTENCY_DEPENDENCIES, REPLAYED_RESPONSE_HEADER, Idempotency
 from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
@@ -233,7 +233,7 @@ class ExerciseController(Controller):
         caller: NamedDependency[Caller],
         exercises: NamedDependency[ExerciseService],
         idempotency: NamedDependency[Idempotency],
-        kit: NamedDependency[KitContext],
+        kit: KitDependency,
         data: JSONBody[ExerciseCreate],
     ) -> Response[ExerciseRead]:
         """Crée un exercice pour un établissement visible, à l'étape DRAFT (brouillon).
@@ -284,7 +284,7 @@ class ExerciseController(Controller):
         *,
         caller: NamedDependency[Caller],
         exercises: NamedDependency[ExerciseService],
-        kit: NamedDependency[KitContext],
+        kit: KitDependency,
         exercise_id: ExerciseId,
         data: JSONBody[ExerciseUpdate],
         if_match: IfMatch = None,
@@ -351,7 +351,7 @@ class ExerciseController(Controller):
         *,
         caller: NamedDependency[Caller],
         exercises: NamedDependency[ExerciseService],
-        kit: NamedDependency[KitContext],
+        kit: KitDependency,
         exercise_id: ExerciseId,
         data: JSONBody[QuestionnairePut],
         if_match: IfMatch = None,

@@ -10,7 +10,6 @@ import functools
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from service.domain.kit.schemas import (
@@ -58,7 +57,7 @@ from service.kit.codes import (
     SiAttributeType,
 )
 from service.kit.content import Establishment, Option, Question, SiAttribute, get_kit
-from service.kit.context import KitContext
+from service.kit.context import KitContext, KitDependency
 from service.kit.injects import PLACEHOLDERS, InjectTemplate, get_inject_library
 from service.kit.rules.french import describe
 from service.kit.rules.model import reads
@@ -466,7 +465,7 @@ class KitController(Controller):
     )
     async def list_injects(
         self,
-        kit: NamedDependency[KitContext],
+        kit: KitDependency,
         scenario_type: Annotated[
             ScenarioType | None,
             QueryParameter(description="Filtre : type de scénario dans lequel il est joué."),
