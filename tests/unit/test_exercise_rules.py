@@ -31,7 +31,6 @@ from service.domain.exercises.rules import (
     valid_components,
 )
 from service.domain.exercises.schemas import SiComponent
-from service.errors import FieldError
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import (
     AccountRole,
@@ -58,7 +57,7 @@ composite = settings(max_examples=50, deadline=None)
 LIFECYCLE = list(ExerciseStatus)
 
 
-def fields(errors: list[FieldError]) -> list[tuple[str, str]]:
+def fields(errors: list[Problem]) -> list[tuple[str, str]]:
     return [(error.field, error.code) for error in errors]
 
 

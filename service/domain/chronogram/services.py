@@ -173,7 +173,8 @@ def ensure_generable(
             )
         ]
     )
-    errors += readiness_errors(answers, components, kit.content, establishment, kit.catalogue)
+    problems = readiness_errors(answers, components, kit.content, establishment, kit.catalogue)
+    errors += map(FieldError.of, problems)
     if errors:
         raise ConflictError(
             "L'exercice n'est pas prêt pour générer son chronogramme : voir ce qui manque dans la liste.",

@@ -24,7 +24,6 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from service.errors import FieldError
 from service.kit.catalogue import Catalogue
 from service.kit.codes import (
     AccountRole,
@@ -144,13 +143,13 @@ def normalise_parameters(state: dict[str, Any]) -> None:
         state["participants"] = participants
 
 
-def parameter_errors(state: Mapping[str, Any]) -> list[FieldError]:
+def parameter_errors(state: Mapping[str, Any]) -> list[Problem]:
     """Problems of a complete set of parameters (the stored row with the changes applied)."""
-    errors: list[FieldError] = []
+    errors: list[Problem] = []
     duration, briefing = state["duration_minutes"], state["briefing_minutes"]
     if duration <= briefing:
         errors.append(
-            FieldError(
+            Problem(
                 field="duration_minutes",
                 code="duration_not_above_briefing",
                 message=(
@@ -163,7 +162,7 @@ def parameter_errors(state: Mapping[str, Any]) -> list[FieldError]:
     clock: time | None = state.get("start_time")
     if day is not None and day.year not in EXERCISE_YEARS:
         errors.append(
-            FieldError(
+            Problem(
                 field="exercise_date",
                 code="out_of_range",
                 message=f"Date attendue entre {EXERCISE_YEARS.start} et {EXERCISE_YEARS.stop - 1}.",
@@ -171,7 +170,7 @@ def parameter_errors(state: Mapping[str, Any]) -> list[FieldError]:
         )
     elif clock is not None and day is None:
         errors.append(
-            FieldError(
+            Problem(
                 field="start_time",
                 code="start_time_without_date",
                 message="Une heure de début demande une date : indiquez aussi exercise_date.",
@@ -179,7 +178,7 @@ def parameter_errors(state: Mapping[str, Any]) -> list[FieldError]:
         )
     elif clock is not None and day is not None and paris_moment(day, clock) is None:
         errors.append(
-            FieldError(
+            Problem(
                 field="start_time",
                 code="nonexistent_local_time",
                 message=(
@@ -192,7 +191,7 @@ def parameter_errors(state: Mapping[str, Any]) -> list[FieldError]:
     for index, participant in enumerate(state.get("participants") or []):
         if roles[participant["role"]] > 1:
             errors.append(
-                FieldError(
+                Problem(
                     field=f"participants[{index}].role",
                     code="duplicate_role",
                     message="Une seule ligne par fonction : additionnez les joueurs dans « count ».",
@@ -200,7 +199,7 @@ def parameter_errors(state: Mapping[str, Any]) -> list[FieldError]:
             )
         if len(participant.get("names") or []) > participant["count"]:
             errors.append(
-                FieldError(
+                Problem(
                     field=f"participants[{index}].names",
                     code="too_many_names",
                     message=f"Plus de noms que de joueurs ({participant['count']}).",
@@ -410,22 +409,20 @@ def not_asked_reason(question: Question, kit: Kit, establishment: Establishment,
 
 def answer_errors(
     answers: Mapping[str, Any], kit: Kit, establishment: Establishment, catalogue: Catalogue
-) -> list[FieldError]:
+) -> list[Problem]:
     """Problems of normalised ``answers`` given by ``establishment``, each naming
     ``answers.<CODE>``, in the input's order."""
     who = _who(establishment, catalogue)
-    errors: list[FieldError] = []
+    errors: list[Problem] = []
     for code, value in answers.items():
         field = f"answers.{code}"
         question = kit.questions.get(code)
         if question is None:
-            errors.append(
-                FieldError(field=field, code="unknown_question", message="Question inconnue du kit.")
-            )
+            errors.append(Problem(field=field, code="unknown_question", message="Question inconnue du kit."))
             continue
         if not kit.asks(question, establishment):
             errors.append(
-                FieldError(
+                Problem(
                     field=field,
                     code="question_not_asked",
                     message=(
@@ -437,11 +434,11 @@ def answer_errors(
             continue
         problem = _answer_problem(question, value, kit, establishment, who)
         if problem is not None:
-            errors.append(FieldError(field=field, code=problem[0], message=problem[1]))
+            errors.append(Problem(field=field, code=problem[0], message=problem[1]))
         elif asked(question, answers, kit, establishment) is False:
             parent = kit.questions[question.asked_if.question] if question.asked_if else question
             errors.append(
-                FieldError(
+                Problem(
                     field=field,
                     code="not_asked",
                     message=(
@@ -471,9 +468,9 @@ def completeness(answers: Mapping[str, Any], kit: Kit, establishment: Establishm
 
 def missing_answer_errors(
     answers: Mapping[str, Any], kit: Kit, establishment: Establishment, *, prefix: str = ""
-) -> list[FieldError]:
+) -> list[Problem]:
     return [
-        FieldError(
+        Problem(
             field=f"{prefix}answers.{code}",
             code="required",
             message=f"Réponse requise : « {kit.questions[code].label} »",
@@ -555,13 +552,11 @@ def _attribute_problem(attribute: SiAttribute, value: Any, kit: Kit) -> ValuePro
     return checks[attribute.value_type]()
 
 
-def _reference_errors(
-    field: str, own_code: Any, references: Sequence[str], codes: set[str]
-) -> list[FieldError]:
-    errors: list[FieldError] = []
+def _reference_errors(field: str, own_code: Any, references: Sequence[str], codes: set[str]) -> list[Problem]:
+    errors: list[Problem] = []
     if own_code in references:
         errors.append(
-            FieldError(
+            Problem(
                 field=field,
                 code="self_dependency",
                 message=f"Le composant {own_code} ne peut pas dépendre de lui-même.",
@@ -570,7 +565,7 @@ def _reference_errors(
     absent = [code for code in dict.fromkeys(references) if code != own_code and code not in codes]
     if absent:
         errors.append(
-            FieldError(
+            Problem(
                 field=field,
                 code="unknown_component",
                 message=(
@@ -581,16 +576,16 @@ def _reference_errors(
         )
     if len(set(references)) != len(references):
         errors.append(
-            FieldError(
+            Problem(
                 field=field, code="duplicate_reference", message="Chaque composant n'est cité qu'une fois."
             )
         )
     return errors
 
 
-def component_errors(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[FieldError]:
+def component_errors(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[Problem]:
     """Problems of normalised ``components``, each naming ``components[i].<field>``."""
-    errors: list[FieldError] = []
+    errors: list[Problem] = []
     codes = [component.get("code") for component in components]
     known_codes = {code for code in codes if isinstance(code, str)}
     seen: set[Any] = set()
@@ -604,11 +599,11 @@ def component_errors(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[
         code = component.get("code")
         if not isinstance(code, str) or not code:
             errors.append(
-                FieldError(field=f"{where}.code", code="required", message="Code du composant requis.")
+                Problem(field=f"{where}.code", code="required", message="Code du composant requis.")
             )
         elif code in seen:
             errors.append(
-                FieldError(
+                Problem(
                     field=f"{where}.code",
                     code="duplicate_code",
                     message=f"Le code {code} est déjà celui d'un autre composant de la description.",
@@ -617,15 +612,13 @@ def component_errors(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[
         seen.add(code)
         if not _is_code(component.get("category"), SiCategory):
             errors.append(
-                FieldError(
+                Problem(
                     field=f"{where}.category", code="unknown_category", message="Catégorie inconnue du kit."
                 )
             )
         for key in component.keys() - set(IDENTITY_FIELDS) - kit.si_attributes.keys():
             errors.append(
-                FieldError(
-                    field=f"{where}.{key}", code="unknown_attribute", message="Attribut inconnu du kit."
-                )
+                Problem(field=f"{where}.{key}", code="unknown_attribute", message="Attribut inconnu du kit.")
             )
         for attribute in kit.si_attributes.values():
             value = component.get(attribute.code)
@@ -633,12 +626,12 @@ def component_errors(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[
             if value is None or value == []:
                 if attribute.required:
                     errors.append(
-                        FieldError(field=field, code="required", message=f"À renseigner : {attribute.label}.")
+                        Problem(field=field, code="required", message=f"À renseigner : {attribute.label}.")
                     )
                 continue
             problem = _attribute_problem(attribute, value, kit)
             if problem is not None:
-                errors.append(FieldError(field=field, code=problem[0], message=problem[1]))
+                errors.append(Problem(field=field, code=problem[0], message=problem[1]))
             elif attribute in references:
                 errors += _reference_errors(field, code, value, known_codes)
     errors += _cycle_errors(components, references)
@@ -647,7 +640,7 @@ def component_errors(components: Sequence[Mapping[str, Any]], kit: Kit) -> list[
 
 def _cycle_errors(
     components: Sequence[Mapping[str, Any]], references: Sequence[SiAttribute]
-) -> list[FieldError]:
+) -> list[Problem]:
     graph: dict[str, list[str]] = {}
     position: dict[str, int] = {}
     for index, component in enumerate(components):
@@ -663,7 +656,7 @@ def _cycle_errors(
             ]
     field_name = references[0].code if references else "depends_on"
     return [
-        FieldError(
+        Problem(
             field=f"components[{position[cycle[0]]}].{field_name}",
             code="dependency_cycle",
             message="Dépendance circulaire : " + " → ".join(cycle) + ".",
@@ -688,18 +681,18 @@ def readiness_errors(
     kit: Kit,
     establishment: Establishment,
     catalogue: Catalogue,
-) -> list[FieldError]:
+) -> list[Problem]:
     """What keeps an exercise from being READY: stored answers this establishment may not give
     (its category or mode of care changed since they were saved), unanswered required
     questions, no component."""
     errors = [
-        FieldError(field=f"questionnaire.{error.field}", code=error.code, message=error.message)
+        Problem(field=f"questionnaire.{error.field}", code=error.code, message=error.message)
         for error in answer_errors(answers, kit, establishment, catalogue)
     ]
     errors += missing_answer_errors(answers, kit, establishment, prefix="questionnaire.")
     if not components:
         errors.append(
-            FieldError(
+            Problem(
                 field="information_system.components",
                 code="required",
                 message="Décrivez au moins un composant du système d'information.",

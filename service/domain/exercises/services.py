@@ -70,6 +70,7 @@ from service.kit.content import Establishment, Kit, get_kit
 from service.kit.context import KitContext
 from service.lib.etags import check_if_match
 from service.lib.pagination import SortOrder
+from service.lib.problems import Problem
 from service.security.principal import Caller, Principal
 from service.security.scopes import visible_organisations
 
@@ -87,9 +88,9 @@ def visible_exercises(principal: Principal) -> ColumnElement[bool]:
     return Exercise.organisation_id.in_(select(Organisation.id).where(visible_organisations(principal)))
 
 
-def _raise_if_invalid(errors: Sequence[FieldError]) -> None:
-    if errors:
-        raise InvalidDataError(INVALID_DETAIL, errors=errors)
+def _raise_if_invalid(problems: Sequence[Problem]) -> None:
+    if problems:
+        raise InvalidDataError(INVALID_DETAIL, errors=[FieldError.of(problem) for problem in problems])
 
 
 def ensure_not_closed(status: ExerciseStatus) -> None:
@@ -322,15 +323,15 @@ class ExerciseService(AuditedService[Exercise]):
         questionnaire = await self.questionnaire_of(exercise, for_update=True)
         information_system = await self.information_system_of(exercise, for_update=True)
         establishment = await self.establishment_of(exercise.organisation_id)
-        errors = readiness_errors(
+        problems = readiness_errors(
             questionnaire.answers, information_system.components, kit.content, establishment, kit.catalogue
         )
-        if errors:
+        if problems:
             raise ConflictError(
                 "L'exercice ne peut pas passer à « Prêt » : le questionnaire métier doit être complet "
                 "et la description du SI compter au moins un composant.",
                 code="exercise_incomplete",
-                errors=errors,
+                errors=[FieldError.of(problem) for problem in problems],
             )
 
     async def _visible_region(self, caller: Caller, organisation_id: UUID) -> str:
@@ -414,7 +415,7 @@ class ExerciseService(AuditedService[Exercise]):
                 "L'exercice n'est plus un brouillon : son questionnaire doit rester complet. "
                 "Repassez-le à l'étape « Brouillon » pour l'enregistrer en partie.",
                 code="questionnaire_incomplete",
-                errors=missing,
+                errors=[FieldError.of(problem) for problem in missing],
             )
         fields = [f"questionnaire.{code}" for code in _changed_keys(questionnaire.answers, answers)]
         questionnaire.answers = answers
