@@ -23,6 +23,7 @@ from service.domain.exercises.schemas import ExerciseCreate
 from service.domain.exercises.services import ExerciseService
 from service.domain.organisations.schemas import ContactCreate, OrganisationCreate
 from service.domain.organisations.services import ContactService, OrganisationService
+from service.kit.context import load_kit_context
 from service.security.api_keys import parse_key
 from tests.conftest import bearer
 from tests.factories import contact_payload, exercise_payload, finess, organisation_payload
@@ -119,7 +120,9 @@ def _reset_and_seed(database_url: str, admin_key: str) -> None:
                         COMMAND_LINE, organisation, msgspec.convert(contact_payload(), ContactCreate)
                     )
                     await exercises.create_exercise(
-                        COMMAND_LINE, msgspec.convert(exercise_payload(str(organisation.id)), ExerciseCreate)
+                        COMMAND_LINE,
+                        msgspec.convert(exercise_payload(str(organisation.id)), ExerciseCreate),
+                        kit=load_kit_context(),
                     )
                 await session.commit()
         finally:

@@ -9,7 +9,7 @@ import pytest
 
 from service.domain.evaluation.charts import french_number, render_chart
 from service.domain.evaluation.engine import FamilyDef, Framework, ItemDef, compute_results
-from service.domain.evaluation.schemas import ScoredResults
+from service.domain.evaluation.results import ScoredResults
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import Rating
 from service.kit.content import get_kit

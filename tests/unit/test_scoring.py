@@ -33,16 +33,16 @@ from service.domain.evaluation.engine import (
     rounded,
     unrated_items,
 )
-from service.domain.evaluation.schemas import (
+from service.domain.evaluation.results import (
     FamilyProgress,
     FamilyRanking,
     FamilyResult,
-    ItemRatingPut,
     OverallProgress,
     OverallResult,
     ResultsComparison,
     ScoredResults,
 )
+from service.domain.evaluation.schemas import ItemRatingPut
 from service.kit.actions import get_action_library
 from service.kit.catalogue import get_catalogue
 from service.kit.codes import ChronogramEntryStatus, Phase, Rating

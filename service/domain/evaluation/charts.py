@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from service.domain.evaluation.engine import RADAR_CHART, chart_name
-from service.domain.evaluation.schemas import FamilyBars, FamilyResult, RadarAxis, ScoredResults
+from service.domain.evaluation.results import FamilyBars, FamilyResult, RadarAxis, ScoredResults
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 SVG_MEDIA_TYPE = "image/svg+xml"

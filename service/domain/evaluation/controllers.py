@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
+import msgspec
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from advanced_alchemy.filters import LimitOffset
 from litestar import Controller, Request, Response, delete, get, post, put
@@ -12,6 +13,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 
 from service.db.models import CompetencyRating, ExerciseObservation
+from service.domain.evaluation import results as computed
 from service.domain.evaluation.charts import SVG_MEDIA_TYPE, render_chart
 from service.domain.evaluation.engine import Framework, compare, compute_results, missing_items, unrated_items
 from service.domain.evaluation.schemas import (
@@ -23,7 +25,10 @@ from service.domain.evaluation.schemas import (
     ObservationCreate,
     ObservationPage,
     ObservationRead,
+    ResultsComparison,
     ResultsRead,
+    ScoredResults,
+    UnratedItem,
 )
 from service.domain.evaluation.services import EvaluationService, Grid, ResultsInput, framework
 from service.domain.exercises.controllers import EXERCISES_PATH, ExerciseId
@@ -35,6 +40,7 @@ from service.lib.pagination import PAGINATION_DEPENDENCIES, SortOrder
 from service.security.guards import ORGANISATION_MEMBERS, allow
 from service.security.principal import Caller
 
+T = TypeVar("T")
 ObservationId = Annotated[UUID, PathParameter(description="Identifiant de l'observation.")]
 ChartFile = Annotated[
     str,
@@ -98,21 +104,31 @@ def evaluation_read(grid: Grid) -> EvaluationRead:
         completeness=EvaluationCompleteness(
             rated=len(ratings), total=len(known), missing=missing, complete=not missing
         ),
-        unrated=unrated_items(ratings, scoring, grid.exercising),
+        unrated=[as_read(item, UnratedItem) for item in unrated_items(ratings, scoring, grid.exercising)],
         revision=grid.revision,
         updated_at=header.updated_at if header is not None else None,
     )
 
 
-def results_read(data: ResultsInput) -> ResultsRead:
-    scoring = framework()
+def as_read(computed: object, wire: type[T]) -> T:
+    """The scoring's own values as the documented response Structs (the same field names)."""
+    return msgspec.convert(computed, wire, from_attributes=True)
+
+
+def scored(data: ResultsInput) -> computed.ScoredResults:
     previous = data.previous
+    return compute_results(data.ratings, framework(), previous.ratings if previous else None)
+
+
+def results_read(data: ResultsInput) -> ResultsRead:
+    previous = data.previous
+    comparison = compare(data.ratings, previous, framework()) if previous is not None else None
     return ResultsRead(
         exercise_id=data.exercise.id,
         exercise_status=ExerciseStatus(data.exercise.status),
         kit_version=data.exercise.kit_version,
-        results=compute_results(data.ratings, scoring, previous.ratings if previous else None),
-        comparison=compare(data.ratings, previous, scoring) if previous is not None else None,
+        results=as_read(scored(data), ScoredResults),
+        comparison=as_read(comparison, ResultsComparison) if comparison is not None else None,
     )
 
 
@@ -337,7 +353,7 @@ class EvaluationController(Controller):
         ce qu'ils montrent et les valeurs ; nom inconnu : 404 `chart_not_found`."""
         data = await evaluations.results_input(caller, exercise_id)
         name = chart.removesuffix(".svg") if chart.endswith(".svg") else None
-        svg = render_chart(name, results_read(data).results) if name else None
+        svg = render_chart(name, scored(data)) if name else None
         if svg is None:
             raise NotFoundError(
                 "Aucun graphique ne porte ce nom : radar.svg ou family-<famille>.svg.", code="chart_not_found"

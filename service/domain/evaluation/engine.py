@@ -40,7 +40,7 @@ from uuid import UUID
 
 import msgspec
 
-from service.domain.evaluation.schemas import (
+from service.domain.evaluation.results import (
     ChartData,
     ExcludedItem,
     FamilyBars,
@@ -49,7 +49,6 @@ from service.domain.evaluation.schemas import (
     FamilyRef,
     FamilyResult,
     ItemBar,
-    ItemRatingPut,
     ItemResult,
     OverallProgress,
     OverallResult,
@@ -59,6 +58,7 @@ from service.domain.evaluation.schemas import (
     ScoredResults,
     UnratedItem,
 )
+from service.domain.evaluation.schemas import ItemRatingPut
 from service.kit.catalogue import Catalogue
 from service.kit.codes import ChronogramEntryStatus, Phase, Rating
 from service.kit.content import Kit
