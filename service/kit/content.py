@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from importlib import resources
@@ -37,6 +36,7 @@ from service.kit.codes import (
     SiAttributeType,
     SiCategory,
 )
+from service.lib.duplicates import duplicates
 
 CODE_PATTERN = re.compile(r"[A-Z][A-Z0-9_]*")
 FIELD_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -269,10 +269,6 @@ class KitContentError(ValueError):
 
 
 # Checks. Each returns problems for the developer who edits the files: "file: entry code: what is wrong".
-
-
-def duplicates(codes: Iterable[object]) -> list[object]:
-    return [code for code, count in Counter(codes).items() if count > 1]
 
 
 def _untrimmed_text_problems(where: str, texts: Mapping[str, str | None]) -> list[str]:

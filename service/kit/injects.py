@@ -32,12 +32,13 @@ from service.kit.codes import (
 )
 
 # The kit's own decoding and duplicate helpers, so library errors read like the kit's.
-from service.kit.content import Kit, KitContentError, decode_error, duplicates, get_kit, read_data_file
+from service.kit.content import Kit, KitContentError, decode_error, get_kit, read_data_file
 from service.kit.rules.check import rule_problems
 from service.kit.rules.model import All, AnyOf, Rule, SiAttribute, SiHit, SiPresent
 from service.kit.rules.parse import parse_rule
 from service.kit.rules.wording import Wording, get_wording, wording_problems
 from service.kit.vocabulary import WORDS
+from service.lib.duplicates import duplicates
 from service.lib.graphs import dependency_cycles
 
 
@@ -264,9 +265,9 @@ def _lists_problems(where: str, entry: _InjectEntry, kit: Kit) -> list[str]:
         # Nothing is rated on the hot RETEX: the play is over.
         if not values and not (field == "competency_items" and entry.phase is Phase.RETEX_CHAUD):
             problems.append(f"{where}: {field} is empty")
+        problems += [f"{where}: {field}: {value} is listed twice" for value in duplicates(values)]
     if entry.phase is Phase.RETEX_CHAUD and entry.competency_items:
         problems.append(f"{where}: competency_items: nothing is rated on the hot RETEX")
-        problems += [f"{where}: {field}: {value} is listed twice" for value in duplicates(values)]
     problems += [
         f"{where}: competency_items: unknown competency item {item}"
         for item in entry.competency_items

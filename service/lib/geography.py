@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from importlib import resources
 
 import msgspec
+
+from service.lib.duplicates import duplicates
 
 
 class Region(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -33,10 +34,6 @@ class GeographyError(ValueError):
     """The geography file is inconsistent; the service must not start."""
 
 
-def _duplicates(codes: list[str]) -> list[str]:
-    return sorted(code for code, count in Counter(codes).items() if count > 1)
-
-
 def _blank_fields(kind: str, item: Region | Departement) -> list[str]:
     fields = {"code": item.code, "name": item.name}
     if isinstance(item, Departement):
@@ -57,11 +54,11 @@ def check_geography(data: GeographyFile) -> None:
         problems += _blank_fields("département", departement)
     problems += [
         f"region code {code!r} is duplicated"
-        for code in _duplicates([region.code for region in data.regions])
+        for code in sorted(duplicates([region.code for region in data.regions]))
     ]
     problems += [
         f"département code {code!r} is duplicated"
-        for code in _duplicates([departement.code for departement in data.departements])
+        for code in sorted(duplicates([departement.code for departement in data.departements]))
     ]
     region_codes = {region.code for region in data.regions}
     problems += [

@@ -281,6 +281,14 @@ def _unknown_field(doc: Document) -> None:
         ),
         (_set("COM-CRRC-01", "competency_items", []), [r"COM-CRRC-01: competency_items is empty"]),
         (
+            _set("COM-CRRC-01", "competency_items", ["AS_CERT_CRRC", "AS_CERT_CRRC"]),
+            [r"COM-CRRC-01: competency_items: AS_CERT_CRRC is listed twice"],
+        ),
+        (
+            _set("COM-CRRC-01", "formats", ["TABLE_TOP", "TABLE_TOP"]),
+            [r"COM-CRRC-01: formats: TABLE_TOP is listed twice"],
+        ),
+        (
             _set("COM-SIEGE-01", "stimulus", "Le siège appelle {directeur_general}."),
             [r"COM-SIEGE-01: stimulus: unknown placeholder \{directeur_general\}"],
         ),
