@@ -1,12 +1,13 @@
 """The kit as one frozen value: everything the engines read of the kit, built once and passed in.
 
-:func:`load_kit_context` is the one way to build it, used by ``create_app``, the command line,
-the benchmarks and the tests alike; the engines take the :class:`KitContext` as a parameter and
+:func:`load_kit_context` is the one way to build it, used by ``create_app``, the benchmarks and
+the tests alike; the engines take the :class:`KitContext` as a parameter and
 never reach for a loader, so an engine given another context speaks with that context's words.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -43,8 +44,10 @@ class KitContext:
 KitDependency: TypeAlias = NamedDependency[SkipValidation[KitContext]]
 
 
+@functools.cache
 def load_kit_context() -> KitContext:
-    """The shipped kit, loaded and checked; broken kit data raises KitContentError here."""
+    """The shipped kit, loaded and checked once per process (the same object for every app, so
+    what is cached per context is cached once); broken kit data raises KitContentError here."""
     return KitContext(
         content=get_kit(),
         catalogue=get_catalogue(),

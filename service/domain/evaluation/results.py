@@ -12,18 +12,14 @@ import msgspec
 from service.kit.codes import Rating
 
 
-class _Result(msgspec.Struct, frozen=True, kw_only=True):
-    pass
-
-
-class RatingCount(_Result, frozen=True, kw_only=True):
+class RatingCount(msgspec.Struct, frozen=True, kw_only=True):
     rating: Rating
     label: str
     score: int
     count: int
 
 
-class ItemResult(_Result, frozen=True, kw_only=True):
+class ItemResult(msgspec.Struct, frozen=True, kw_only=True):
     item_code: str
     label: str
     rating: Rating | None
@@ -32,7 +28,7 @@ class ItemResult(_Result, frozen=True, kw_only=True):
     acquired: bool | None
 
 
-class OverallResult(_Result, frozen=True, kw_only=True):
+class OverallResult(msgspec.Struct, frozen=True, kw_only=True):
     item_count: int
     rated_count: int
     na_count: int
@@ -49,46 +45,46 @@ class FamilyResult(OverallResult, frozen=True, kw_only=True):
     items: list[ItemResult]
 
 
-class FamilyRef(_Result, frozen=True, kw_only=True):
+class FamilyRef(msgspec.Struct, frozen=True, kw_only=True):
     family_code: str
     label: str
 
 
-class FamilyRanking(_Result, frozen=True, kw_only=True):
+class FamilyRanking(msgspec.Struct, frozen=True, kw_only=True):
     families: list[FamilyRef]
     ex_aequo: bool
     score: float
     acquisition_rate: float
 
 
-class ItemBar(_Result, frozen=True, kw_only=True):
+class ItemBar(msgspec.Struct, frozen=True, kw_only=True):
     item_code: str
     label: str
     score: int | None
     rating: Rating | None
 
 
-class FamilyBars(_Result, frozen=True, kw_only=True):
+class FamilyBars(msgspec.Struct, frozen=True, kw_only=True):
     family_code: str
     label: str
     chart: str
     bars: list[ItemBar]
 
 
-class RadarAxis(_Result, frozen=True, kw_only=True):
+class RadarAxis(msgspec.Struct, frozen=True, kw_only=True):
     family_code: str
     label: str
     score: float | None
     previous_score: float | None
 
 
-class ChartData(_Result, frozen=True, kw_only=True):
+class ChartData(msgspec.Struct, frozen=True, kw_only=True):
     scale_max: int
     radar: list[RadarAxis]
     bars: list[FamilyBars]
 
 
-class ScoredResults(_Result, frozen=True, kw_only=True):
+class ScoredResults(msgspec.Struct, frozen=True, kw_only=True):
     complete: bool
     overall: OverallResult
     families: list[FamilyResult]
@@ -97,7 +93,7 @@ class ScoredResults(_Result, frozen=True, kw_only=True):
     charts: ChartData
 
 
-class ExcludedItem(_Result, frozen=True, kw_only=True):
+class ExcludedItem(msgspec.Struct, frozen=True, kw_only=True):
     item_code: str
     label: str
     rating: Rating | None
@@ -105,7 +101,7 @@ class ExcludedItem(_Result, frozen=True, kw_only=True):
     reason: str
 
 
-class Progress(_Result, frozen=True, kw_only=True):
+class Progress(msgspec.Struct, frozen=True, kw_only=True):
     """Scores and rates on the items rated (not N/A) both times, now and then."""
 
     compared_count: int
@@ -127,7 +123,7 @@ class FamilyProgress(Progress, frozen=True, kw_only=True):
     excluded_items: list[ExcludedItem]
 
 
-class ResultsComparison(_Result, frozen=True, kw_only=True):
+class ResultsComparison(msgspec.Struct, frozen=True, kw_only=True):
     previous_exercise_id: UUID
     previous_title: str
     previous_exercise_date: date | None
@@ -136,7 +132,7 @@ class ResultsComparison(_Result, frozen=True, kw_only=True):
     families: list[FamilyProgress]
 
 
-class UnratedItem(_Result, frozen=True, kw_only=True):
+class UnratedItem(msgspec.Struct, frozen=True, kw_only=True):
     item_code: str
     item_label: str
     family_code: str
