@@ -7,7 +7,6 @@ never reach for a loader, so an engine given another context speaks with that co
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -25,7 +24,7 @@ from service.kit.vocabulary import Vocabulary, get_vocabulary
 KIT_CONTEXT_STATE_KEY = "kit_context"
 
 
-# Compared and hashed by identity: it is built once, and caches of what is derived from it key on it.
+# Compared and hashed by identity: caches of what is derived from a context key on the context.
 @dataclass(frozen=True, slots=True, eq=False)
 class KitContext:
     """The checked kit: its content (questionnaire, SI attributes, competencies, scenarios), the
@@ -44,10 +43,9 @@ class KitContext:
 KitDependency: TypeAlias = NamedDependency[SkipValidation[KitContext]]
 
 
-@functools.cache
 def load_kit_context() -> KitContext:
-    """The shipped kit, loaded and checked once per process (the same object for every app, so
-    what is cached per context is cached once); broken kit data raises KitContentError here."""
+    """The shipped kit, loaded and checked (each loader reads its files once per process);
+    broken kit data raises KitContentError here."""
     return KitContext(
         content=get_kit(),
         catalogue=get_catalogue(),

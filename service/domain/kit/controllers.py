@@ -291,7 +291,8 @@ def kit_inject(inject: InjectTemplate, kit: KitContext) -> KitInject:
     )
 
 
-@functools.cache
+# Bounded: one entry per filter pair and kit context (an application builds one context).
+@functools.lru_cache(maxsize=256)
 def kit_injects(scenario_type: ScenarioType | None, phase: Phase | None, kit: KitContext) -> KitInjectList:
     library = kit.injects
     return KitInjectList(
