@@ -428,6 +428,39 @@ def test_stimuli_to_one_recipient_are_spaced(case: GenerationInputs) -> None:
         assert all(later - earlier >= LIBRARY.min_gap_minutes for earlier, later in pairwise(ordered))
 
 
+def test_the_authorities_calls_keep_their_gap_when_one_player_has_them_all_late() -> None:
+    """Found by hypothesis: a 47-minute short format played by the direction alone asked « qui
+    alertez-vous ? » at T+18; the ARS, CERT Santé and DPO calls, six minutes after it, ran into the
+    FINEX and the DPO's came two minutes after the CERT's."""
+    parameters = msgspec.structs.replace(
+        EHPAD.parameters,
+        duration_minutes=47,
+        briefing_minutes=0,
+        level=ExerciseLevel.DEBUTANT,
+        format=ExerciseFormat.SENSIBILISATION,
+        participant_roles=(ParticipantRole.DIRECTION,),
+        include_perturbations=False,
+    )
+    case = GenerationInputs(
+        organisation=EHPAD.organisation,
+        parameters=parameters,
+        answers={},
+        components=(
+            ComponentFacts(code="C0", category=SiCategory.DUI),
+            ComponentFacts(code="C1", category=SiCategory.ACTIVE_DIRECTORY, health_data=True),
+        ),
+        contacts=(),
+    )
+    stimuli = [entry for entry in run(case).entries if entry.phase not in SESSION_PHASES]
+    question = next(entry.offset_minutes for entry in stimuli if entry.inject_code == "COM-ESC-01")
+    calls = [
+        entry.offset_minutes for entry in stimuli if entry.inject_code.split("-")[1] in {"ARS", "CERT", "DPO"}
+    ]
+    assert len(calls) == 3
+    assert all(later - earlier >= LIBRARY.min_gap_minutes for earlier, later in pairwise(sorted(calls)))
+    assert min(calls) - question >= LIBRARY.min_gap_minutes
+
+
 @PROPERTY
 @given(inputs())
 def test_competency_items_and_placeholders_resolve_or_are_reported(case: GenerationInputs) -> None:

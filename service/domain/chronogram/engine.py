@@ -491,7 +491,13 @@ def generate(inputs: GenerationInputs, kit: KitContext) -> GeneratedChronogram:
     # question keeps its minute.
     callbacks: dict[str, int] = {}
     if parameters.format is ExerciseFormat.SENSIBILISATION:
-        callbacks = _calls_after_the_alert_question(anchors, optional, offsets)
+        callbacks = _calls_after_the_alert_question(
+            anchors,
+            optional,
+            offsets,
+            last_minute=max(window.play_minutes - 1, 0),
+            gap=library.min_gap_minutes,
+        )
         offsets |= callbacks
     placed = [_route(pick, offsets[pick.code], present, kit) for pick in [*anchors, *optional]]
     pacing = _Pacing(
@@ -618,10 +624,17 @@ _TIME_TO_ALERT = 6
 
 
 def _calls_after_the_alert_question(
-    anchors: Sequence[_Pick], optional: Sequence[_Pick], offsets: Mapping[str, int]
+    anchors: Sequence[_Pick],
+    optional: Sequence[_Pick],
+    offsets: Mapping[str, int],
+    *,
+    last_minute: int,
+    gap: int,
 ) -> dict[str, int]:
     """The inbound calls of the authorities, moved to ``_TIME_TO_ALERT`` minutes at least after the
-    last link of the alert chain in the escalation (« qui alertez-vous ? »)."""
+    last link of the alert chain in the escalation (« qui alertez-vous ? ») — fewer, never under
+    ``gap``, when the play is too short to hold every call spaced by ``gap`` after that delay
+    (they may all go to the one player there is)."""
     questions = [
         offsets[pick.code]
         for pick in optional
@@ -629,12 +642,10 @@ def _calls_after_the_alert_question(
     ]
     if not questions:
         return {}
-    earliest = max(questions) + _TIME_TO_ALERT
-    return {
-        pick.code: max(offsets[pick.code], earliest)
-        for pick in anchors
-        if pick.template.anchor in _INBOUND_CALLS
-    }
+    calls = [pick for pick in anchors if pick.template.anchor in _INBOUND_CALLS]
+    room = last_minute - gap * (len(calls) - 1)
+    earliest = max(questions) + max(min(_TIME_TO_ALERT, room - max(questions)), gap)
+    return {pick.code: max(offsets[pick.code], earliest) for pick in calls}
 
 
 def _few_perturbations(picks: list[_Pick], allowed: int, left_out: list[LeftOut]) -> list[_Pick]:
